@@ -1,0 +1,68 @@
+"""The FastAPI application factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine, create_engine
+
+from radar import __version__
+from radar.api.errors import install_error_handlers
+from radar.api.middleware import BodySizeLimit
+from radar.api.routes import actors, groups, health, ideas, news, taxonomy
+from radar.db import make_engine
+from radar.settings import Settings, get_settings
+
+DESCRIPTION = """
+Radar keeps the actors of a regional innovation cluster — companies, universities, research
+institutes, start-ups, networks — with their project ideas, working groups and news, and
+suggests who could work together.
+
+Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) `application/problem+json`
+documents; a 422 lists each invalid value with its location and field path. Reads return an
+`ETag`; send it back in `If-Match` on PATCH and DELETE to get a 412 instead of a lost update.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app; the schema must already be at head (`radar db upgrade`)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if engine is None:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Radar",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.resolved_database_url())
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Content-Type", "If-Match", "If-None-Match", "Authorization"],
+            expose_headers=["ETag", "Location"],
+        )
+    for module in (health, taxonomy, actors, ideas, groups, news):
+        app.include_router(module.router)
+    return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of the app, independent of any database or environment."""
+    engine = create_engine("sqlite://")
+    try:
+        return create_app(Settings(database_url="sqlite://"), engine=engine).openapi()
+    finally:
+        engine.dispose()

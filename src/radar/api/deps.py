@@ -1,0 +1,103 @@
+"""Request dependencies: the unit-of-work session, settings, paging and conditional requests."""
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request, Response
+from sqlmodel import Session
+
+from radar.db import session_scope
+from radar.errors import FieldError, InvalidInput
+from radar.services.common import MAX_LIMIT, PageRequest
+from radar.settings import Settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; it commits after the endpoint returns, before the response."""
+    with session_scope(request.app.state.engine) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_page(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
+) -> PageRequest:
+    return PageRequest(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageRequest, Depends(get_page)]
+
+
+def get_updated_since(
+    updated_since: Annotated[
+        datetime | None,
+        Query(description="Only items changed at or after this time (ISO 8601; UTC if no zone)."),
+    ] = None,
+) -> datetime | None:
+    return as_utc(updated_since)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A query time in UTC; a time without a zone is read as UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+UpdatedSinceDep = Annotated[datetime | None, Depends(get_updated_since)]
+
+_ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
+
+
+def etag(version: int) -> str:
+    """The entity tag of a resource at `version`."""
+    return f'"{version}"'
+
+
+def get_expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(description='Entity tag from a previous read, e.g. `"3"`; 412 when stale.'),
+    ] = None,
+) -> int | None:
+    """The version the client's If-Match names; None when the write is unconditional."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    match = _ETAG.match(if_match.strip())
+    if match is None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("header", "If-Match"),
+                    message='expected one entity tag from a previous read, like "3"',
+                )
+            ]
+        )
+    return int(match.group(1))
+
+
+ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
+
+
+def with_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def not_modified(request: Request, version: int) -> Response | None:
+    """A 304 when the client's If-None-Match already names this version."""
+    if_none_match = request.headers.get("if-none-match")
+    tags = [tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")]
+    if etag(version) in tags or "*" in tags:
+        return Response(status_code=304, headers={"ETag": etag(version)})
+    return None

@@ -1,0 +1,172 @@
+"""RFC 9457 problem details: one renderer for every error a client can see."""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from radar.errors import FieldError, InvalidInput, RadarError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemFieldError(BaseModel):
+    """One invalid value in a 422 problem."""
+
+    location: str
+    field: str
+    pointer: str
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[ProblemFieldError] | None = None
+
+
+def problem_type(slug: str) -> str:
+    return f"urn:radar:problem:{slug}"
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None,
+    errors: Sequence[FieldError] = (),
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    # Extension members never overwrite the members RFC 9457 defines.
+    body: dict[str, Any] = {
+        **extensions,
+        "type": problem_type(slug),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = [_field_error(error) for error in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _field_error(error: FieldError) -> dict[str, Any]:
+    location, *path = [str(part) for part in error.loc] or ["body"]
+    return {
+        "location": location,
+        "field": ".".join(path),
+        "pointer": "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in path),
+        "message": error.message,
+        "type": error.type,
+        **error.extra,
+    }
+
+
+def _context_field(error: dict[str, Any]) -> tuple[str, ...]:
+    field = (error.get("ctx") or {}).get("field")
+    return (field,) if isinstance(field, str) else ()
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` declaration of the problem statuses an endpoint can return."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status in statuses
+    }
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render domain errors, validation errors and HTTP errors as problem+json."""
+
+    @app.exception_handler(RadarError)
+    async def radar_error(request: Request, exc: RadarError) -> JSONResponse:
+        errors = exc.errors if isinstance(exc, InvalidInput) else ()
+        return problem_response(
+            request,
+            status=exc.status,
+            slug=exc.slug,
+            title=exc.title,
+            detail=exc.detail,
+            errors=errors,
+            **exc.extensions,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            FieldError(
+                # Checks spanning several fields name the one to fix in their context.
+                loc=(*error.get("loc", ("body",)), *_context_field(error)),
+                message=str(error.get("msg", "invalid value")),
+                type=str(error.get("type", "value_error")),
+            )
+            for error in exc.errors()
+        ]
+        return problem_response(
+            request,
+            status=422,
+            slug=InvalidInput.slug,
+            title=InvalidInput.title,
+            detail=f"{len(errors)} invalid value(s) in the request",
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        phrase = HTTPStatus(exc.status_code).phrase
+        return problem_response(
+            request,
+            status=exc.status_code,
+            slug=phrase.lower().replace(" ", "-"),
+            title=phrase,
+            detail=str(exc.detail) if exc.detail != phrase else None,
+            headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", exc)
+        return problem_response(
+            request,
+            status=503,
+            slug="unavailable",
+            title="Service unavailable",
+            detail="The database is busy or unreachable; retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            request,
+            status=500,
+            slug="internal-error",
+            title="Internal Server Error",
+            detail="An unexpected error occurred; it has been logged.",
+        )

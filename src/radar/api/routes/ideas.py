@@ -1,0 +1,204 @@
+"""Ideas, use cases and joint projects with their participants: `/v1/ideas`."""
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from radar.api.deps import (
+    ExpectedVersionDep,
+    PageDep,
+    SessionDep,
+    UpdatedSinceDep,
+    not_modified,
+    with_etag,
+)
+from radar.api.errors import problems
+from radar.models.base import InputModel
+from radar.models.idea import (
+    IdeaCreate,
+    IdeaKind,
+    IdeaPublic,
+    IdeasPublic,
+    IdeaStatus,
+    IdeaUpdate,
+    ParticipantPublic,
+    ParticipantRole,
+)
+from radar.services import ideas
+
+router = APIRouter(prefix="/v1/ideas", tags=["ideas"])
+
+IdeaSort = Literal["title", "updated_at", "-updated_at", "created_at", "start_date"]
+
+
+class ParticipantRoleIn(InputModel):
+    """The role an actor takes in an idea; at most one participant is the lead."""
+
+    role: ParticipantRole
+
+
+@router.get("", response_model=IdeasPublic, responses=problems(422))
+def list_ideas(
+    session: SessionDep,
+    page: PageDep,
+    updated_since: UpdatedSinceDep,
+    topic: Annotated[list[str], Query(max_length=30, description="Topic slugs (any of).")] = [],  # noqa: B006
+    action_field: Annotated[
+        list[str], Query(max_length=10, description="Action-field slugs (any of).")
+    ] = [],  # noqa: B006
+    kind: Annotated[list[IdeaKind], Query(max_length=3, description="Kinds (any of).")] = [],  # noqa: B006
+    idea_status: Annotated[
+        list[IdeaStatus], Query(alias="status", max_length=4, description="Statuses (any of).")
+    ] = [],  # noqa: B006
+    district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
+    owner_id: Annotated[
+        uuid.UUID | None, Query(description="Only ideas brought in by this actor.")
+    ] = None,
+    participant: Annotated[
+        uuid.UUID | None, Query(description="Only ideas this actor takes part in.")
+    ] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Text in title/summary/city.")
+    ] = None,
+    sort: Annotated[IdeaSort, Query(description="Order; ties break by id.")] = "title",
+) -> IdeasPublic:
+    """List ideas, filtered and paginated; `count` is the total over all pages."""
+    return ideas.list_ideas(
+        session,
+        page=page,
+        topics=topic,
+        action_fields=action_field,
+        kinds=kind,
+        statuses=idea_status,
+        districts=district,
+        owner_id=owner_id,
+        participant_id=participant,
+        q=q,
+        updated_since=updated_since,
+        sort=sort,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IdeaPublic,
+    responses=problems(409, 413, 422),
+)
+def create_idea(
+    body: IdeaCreate, session: SessionDep, request: Request, response: Response
+) -> IdeaPublic:
+    """Create an idea. Topic and action-field slugs must exist in the taxonomy; the owner and
+    every participant must be existing actors, with at most one lead."""
+    idea = ideas.create_idea(session, data=body)
+    response.headers["Location"] = str(request.url_for("read_idea", idea_id=idea.id))
+    with_etag(response, idea.version)
+    return idea
+
+
+@router.get("/{idea_id}", response_model=IdeaPublic, responses=problems(404, 422))
+def read_idea(
+    idea_id: uuid.UUID, session: SessionDep, request: Request, response: Response
+) -> IdeaPublic | Response:
+    """Read one idea; the `ETag` header carries its version for conditional updates."""
+    idea = ideas.read_idea(session, idea_id=idea_id)
+    if (cached := not_modified(request, idea.version)) is not None:
+        return cached
+    with_etag(response, idea.version)
+    return idea
+
+
+@router.patch("/{idea_id}", response_model=IdeaPublic, responses=problems(404, 409, 412, 413, 422))
+def update_idea(
+    idea_id: uuid.UUID,
+    body: IdeaUpdate,
+    session: SessionDep,
+    expected_version: ExpectedVersionDep,
+    response: Response,
+) -> IdeaPublic:
+    """Change the given fields only; send `If-Match` with the ETag you read to avoid lost updates.
+    Participants change through `/v1/ideas/{idea_id}/participants/{actor_id}`."""
+    idea = ideas.update_idea(session, idea_id=idea_id, data=body, expected_version=expected_version)
+    with_etag(response, idea.version)
+    return idea
+
+
+@router.delete(
+    "/{idea_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(404, 412, 422)
+)
+def delete_idea(
+    idea_id: uuid.UUID, session: SessionDep, expected_version: ExpectedVersionDep
+) -> None:
+    """Delete an idea with its participations; the participating actors remain."""
+    ideas.delete_idea(session, idea_id=idea_id, expected_version=expected_version)
+
+
+@router.get(
+    "/{idea_id}/participants",
+    response_model=list[ParticipantPublic],
+    responses=problems(404, 422),
+)
+def list_participants(
+    idea_id: uuid.UUID, session: SessionDep, request: Request, response: Response
+) -> list[ParticipantPublic] | Response:
+    """The actors taking part in an idea, the lead first; the `ETag` is the idea's."""
+    participants = ideas.list_participants(session, idea_id=idea_id)
+    version = ideas.get_idea(session, idea_id=idea_id).version
+    if (cached := not_modified(request, version)) is not None:
+        return cached
+    with_etag(response, version)
+    return participants
+
+
+@router.put(
+    "/{idea_id}/participants/{actor_id}",
+    response_model=ParticipantPublic,
+    responses={
+        status.HTTP_201_CREATED: {"model": ParticipantPublic, "description": "Added"},
+        **problems(404, 409, 412, 413, 422),
+    },
+)
+def put_participant(
+    idea_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    body: ParticipantRoleIn,
+    session: SessionDep,
+    expected_version: ExpectedVersionDep,
+    response: Response,
+) -> ParticipantPublic:
+    """Add an actor to an idea (201) or change its role (200). An idea has at most one lead:
+    making a second actor the lead is a 409 naming the current one. `If-Match` takes the
+    idea's ETag; the response carries the idea's new one."""
+    participant, created = ideas.put_participant(
+        session,
+        idea_id=idea_id,
+        actor_id=actor_id,
+        role=body.role,
+        expected_version=expected_version,
+    )
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    # The idea is in the session already: reading its version costs no query.
+    with_etag(response, ideas.get_idea(session, idea_id=idea_id).version)
+    return participant
+
+
+@router.delete(
+    "/{idea_id}/participants/{actor_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(404, 412, 422),
+)
+def remove_participant(
+    idea_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    session: SessionDep,
+    expected_version: ExpectedVersionDep,
+    response: Response,
+) -> None:
+    """Take an actor out of an idea (404 when it does not take part); the actor itself stays.
+    `If-Match` takes the idea's ETag; the response carries the idea's new one."""
+    ideas.remove_participant(
+        session, idea_id=idea_id, actor_id=actor_id, expected_version=expected_version
+    )
+    with_etag(response, ideas.get_idea(session, idea_id=idea_id).version)

@@ -1,0 +1,115 @@
+"""News items: `/v1/news`."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from radar.api.deps import (
+    ExpectedVersionDep,
+    PageDep,
+    SessionDep,
+    UpdatedSinceDep,
+    as_utc,
+    not_modified,
+    with_etag,
+)
+from radar.api.errors import problems
+from radar.models.news import NewsCreate, NewsListPublic, NewsPublic, NewsUpdate
+from radar.services import news as news_service
+
+router = APIRouter(prefix="/v1/news", tags=["news"])
+
+NewsSort = Literal["-published_at", "published_at", "title", "-updated_at"]
+
+
+@router.get("", response_model=NewsListPublic, responses=problems(422))
+def list_news(
+    session: SessionDep,
+    page: PageDep,
+    updated_since: UpdatedSinceDep,
+    topic: Annotated[list[str], Query(max_length=30, description="Topic slugs (any of).")] = [],  # noqa: B006
+    author_id: Annotated[uuid.UUID | None, Query(description="Only news by this actor.")] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Text in title/body.")
+    ] = None,
+    published_since: Annotated[
+        datetime | None,
+        Query(description="Only news published at or after this time (ISO 8601; UTC if no zone)."),
+    ] = None,
+    published_until: Annotated[
+        datetime | None,
+        Query(description="Only news published at or before this time (ISO 8601; UTC if no zone)."),
+    ] = None,
+    sort: Annotated[NewsSort, Query(description="Order; ties break by id.")] = "-published_at",
+) -> NewsListPublic:
+    """List news, newest first by default, filtered and paginated; `count` is the total over
+    all pages."""
+    return news_service.list_news(
+        session,
+        page=page,
+        topics=topic,
+        author_id=author_id,
+        q=q,
+        updated_since=updated_since,
+        published_since=as_utc(published_since),
+        published_until=as_utc(published_until),
+        sort=sort,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NewsPublic,
+    responses=problems(409, 413, 422),
+)
+def create_news(
+    body: NewsCreate, session: SessionDep, request: Request, response: Response
+) -> NewsPublic:
+    """Publish a news item. The author must be an existing actor; `published_at` defaults to
+    now and must carry a timezone; topic slugs must exist in the taxonomy."""
+    news = news_service.create_news(session, data=body)
+    response.headers["Location"] = str(request.url_for("read_news", news_id=news.id))
+    with_etag(response, news.version)
+    return news
+
+
+@router.get("/{news_id}", response_model=NewsPublic, responses=problems(404, 422))
+def read_news(
+    news_id: uuid.UUID, session: SessionDep, request: Request, response: Response
+) -> NewsPublic | Response:
+    """Read one news item; the `ETag` header carries its version for conditional updates."""
+    news = news_service.read_news(session, news_id=news_id)
+    if (cached := not_modified(request, news.version)) is not None:
+        return cached
+    with_etag(response, news.version)
+    return news
+
+
+@router.patch("/{news_id}", response_model=NewsPublic, responses=problems(404, 409, 412, 413, 422))
+def update_news(
+    news_id: uuid.UUID,
+    body: NewsUpdate,
+    session: SessionDep,
+    expected_version: ExpectedVersionDep,
+    response: Response,
+) -> NewsPublic:
+    """Change the given fields only; send `If-Match` with the ETag you read to avoid lost
+    updates. `author_id: null` detaches the item from its author."""
+    news = news_service.update_news(
+        session, news_id=news_id, data=body, expected_version=expected_version
+    )
+    with_etag(response, news.version)
+    return news
+
+
+@router.delete(
+    "/{news_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(404, 412, 422)
+)
+def delete_news(
+    news_id: uuid.UUID, session: SessionDep, expected_version: ExpectedVersionDep
+) -> None:
+    """Delete a news item."""
+    news_service.delete_news(session, news_id=news_id, expected_version=expected_version)

@@ -1,0 +1,62 @@
+"""Typed domain errors raised by services and rendered as RFC 9457 problems by the API."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FieldError:
+    """One invalid value: where it is (a path into the body or query) and what is wrong."""
+
+    loc: Sequence[str | int]
+    message: str
+    type: str = "value_error"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class RadarError(Exception):
+    """Base of every error a client can cause; `status` is the HTTP status it maps to."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFound(RadarError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(RadarError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class PreconditionFailed(RadarError):
+    status = 412
+    slug = "precondition-failed"
+    title = "Precondition failed"
+
+
+class InvalidInput(RadarError):
+    status = 422
+    slug = "validation-error"
+    title = "Invalid input"
+
+    def __init__(self, errors: Sequence[FieldError], detail: str | None = None) -> None:
+        super().__init__(detail or f"{len(errors)} invalid value(s) in the request")
+        self.errors = list(errors)
+
+
+class Unavailable(RadarError):
+    status = 503
+    slug = "unavailable"
+    title = "Service unavailable"

@@ -1,0 +1,1 @@
+"""Matching: taxonomy normalisation, the match index, scoring, explanations, consortia."""

@@ -1,0 +1,29 @@
+"""SQLModel tables and their API schemas, one module per entity."""
+
+from radar.models.action_field import ActionField
+from radar.models.actor import Actor, ActorActionField, ActorTopic
+from radar.models.event import Event
+from radar.models.group import GroupActionField, GroupMember, GroupTopic, WorkingGroup
+from radar.models.idea import Idea, IdeaActionField, IdeaParticipant, IdeaTopic
+from radar.models.news import News, NewsTopic
+from radar.models.topic import Topic, TopicActionField
+
+__all__ = [
+    "ActionField",
+    "Actor",
+    "ActorActionField",
+    "ActorTopic",
+    "Event",
+    "GroupActionField",
+    "GroupMember",
+    "GroupTopic",
+    "Idea",
+    "IdeaActionField",
+    "IdeaParticipant",
+    "IdeaTopic",
+    "News",
+    "NewsTopic",
+    "Topic",
+    "TopicActionField",
+    "WorkingGroup",
+]

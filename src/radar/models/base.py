@@ -1,0 +1,105 @@
+"""Shared column types, enums helpers and bounded input types used by every model."""
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from pydantic import StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+from sqlmodel import Field, SQLModel
+
+metadata = SQLModel.metadata
+# Named constraints keep Alembic migrations (and SQLite batch mode) deterministic.
+metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MAX_TOPICS = 30
+MAX_TAGS = 50
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    """A random identifier: ids in URLs are never sequential."""
+    return uuid.uuid4()
+
+
+def enum_type(enum_cls: type[StrEnum]) -> sa.Enum:
+    """A portable enum column: VARCHAR holding the enum's values (no native PostgreSQL type)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class InputModel(SQLModel):
+    """A request body: unknown fields are rejected."""
+
+    model_config = {"extra": "forbid"}
+
+
+class UpdateModel(InputModel):
+    """A PATCH body: every field optional; `null` only where the field may be empty."""
+
+
+class DateRange(SQLModel):
+    """Mixin check that an end date never precedes its start date."""
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Any:
+        start: date | None = getattr(self, "start_date", None)
+        end: date | None = getattr(self, "end_date", None)
+        if start is not None and end is not None and end < start:
+            raise PydanticCustomError(
+                "date_order", "end_date must not be before start_date", {"field": "end_date"}
+            )
+        return self
+
+
+class LocationFields(SQLModel):
+    """A postal address and coordinates, flat so that API, import and export read alike."""
+
+    street: str | None = Field(default=None, max_length=200)
+    postcode: str | None = Field(
+        default=None, max_length=16, schema_extra={"pattern": r"^[A-Za-z0-9 \-]{2,16}$"}
+    )
+    city: str | None = Field(default=None, max_length=120)
+    district: str | None = Field(default=None, max_length=120, index=True)
+    country: str = Field(default="DE", max_length=2, schema_extra={"pattern": r"^[A-Z]{2}$"})
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> Any:
+        if (self.lat is None) != (self.lon is None):
+            missing = "lon" if self.lon is None else "lat"
+            raise PydanticCustomError(
+                "coordinate_pair", "lat and lon must be given together", {"field": missing}
+            )
+        return self
+
+
+class Page(SQLModel):
+    """Pagination metadata shared by every list response."""
+
+    count: int = Field(description="Total number of items matching the filters.")
+    limit: int
+    offset: int

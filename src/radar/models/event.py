@@ -1,0 +1,37 @@
+"""Domain events: written with every change, in the same transaction (the webhook outbox)."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from radar.models.base import new_id, utcnow
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+
+    # A gap-free-enough ascending sequence for readers of the outbox and the match index.
+    seq: int | None = Field(
+        default=None,
+        sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+    )
+    id: uuid.UUID = Field(default_factory=new_id, unique=True)
+    type: str = Field(max_length=64, index=True)
+    entity_type: str = Field(max_length=32)
+    entity_id: uuid.UUID = Field(index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class EventPublic(SQLModel):
+    id: uuid.UUID
+    seq: int
+    type: str
+    entity_type: str
+    entity_id: uuid.UUID
+    payload: dict[str, Any]
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Every write and every non-trivial read; one module per entity."""

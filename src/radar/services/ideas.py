@@ -1,0 +1,397 @@
+"""Ideas and joint projects: create, read, list, update, delete and participants — each write
+with its domain event."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col
+
+from radar.errors import Conflict, FieldError, InvalidInput, NotFound
+from radar.models.actor import Actor
+from radar.models.idea import (
+    Idea,
+    IdeaActionField,
+    IdeaCreate,
+    IdeaKind,
+    IdeaParticipant,
+    IdeaPublic,
+    IdeasPublic,
+    IdeaStatus,
+    IdeaTopic,
+    IdeaUpdate,
+    ParticipantIn,
+    ParticipantPublic,
+    ParticipantRole,
+)
+from radar.services import taxonomy
+from radar.services.common import (
+    PageRequest,
+    check_version,
+    ensure_unique_external_id,
+    fetch_page,
+    flush_or_conflict,
+    matches_text,
+    text_search_value,
+    touch,
+    updated_since_filter,
+)
+from radar.services.events import record_event
+
+IDEA_SORTS = {
+    "title": (col(Idea.title), col(Idea.id)),
+    "updated_at": (col(Idea.updated_at), col(Idea.id)),
+    "-updated_at": (col(Idea.updated_at).desc(), col(Idea.id)),
+    "created_at": (col(Idea.created_at), col(Idea.id)),
+    # NULLS LAST on both databases (their defaults differ), so pages are the same everywhere.
+    "start_date": (col(Idea.start_date).asc().nulls_last(), col(Idea.id)),
+}
+_LINKED_FIELDS = {"topics", "action_fields", "participants"}
+
+
+def idea_public(idea: Idea) -> IdeaPublic:
+    """The API shape of an idea (slugs for its topics and action fields, lead first)."""
+    return IdeaPublic.model_validate(
+        idea,
+        update={
+            "topics": sorted(topic.slug for topic in idea.topics),
+            "action_fields": sorted(field.slug for field in idea.action_fields),
+            "participants": _participants_public(idea),
+        },
+    )
+
+
+def get_idea(session: Session, *, idea_id: uuid.UUID, for_update: bool = False) -> Idea:
+    """The idea with this id, or NotFound."""
+    idea = session.get(Idea, idea_id, with_for_update=for_update)
+    if idea is None:
+        raise NotFound(f"No idea with id {idea_id}")
+    return idea
+
+
+def create_idea(session: Session, *, data: IdeaCreate) -> IdeaPublic:
+    """Create an idea from validated input; records `idea.created`."""
+    ensure_unique_external_id(session, Idea, data.external_id)
+    topics = taxonomy.resolve_topics(session, data.topics, loc=("body", "topics"))
+    action_fields = taxonomy.resolve_action_fields(
+        session, data.action_fields, loc=("body", "action_fields")
+    )
+    seeking_topics = taxonomy.validate_topic_slugs(
+        session, data.seeking_topics, loc=("body", "seeking_topics")
+    )
+    _require_actors(session, owner_id=data.owner_id, participants=data.participants)
+    idea = Idea.model_validate(
+        data.model_dump(exclude=_LINKED_FIELDS | {"seeking_topics", "seeking_kinds"})
+    )
+    idea.topics = topics
+    idea.action_fields = action_fields
+    idea.seeking_topics = seeking_topics
+    idea.seeking_kinds = [kind.value for kind in data.seeking_kinds]
+    idea.participants = [
+        IdeaParticipant(idea_id=idea.id, actor_id=participant.actor_id, role=participant.role)
+        for participant in data.participants
+    ]
+    _refresh_search_text(idea)
+    session.add(idea)
+    flush_or_conflict(session, "idea")
+    public = idea_public(idea)
+    _record(session, "idea.created", public)
+    return public
+
+
+def list_ideas(
+    session: Session,
+    *,
+    page: PageRequest,
+    topics: Sequence[str] = (),
+    action_fields: Sequence[str] = (),
+    kinds: Sequence[IdeaKind] = (),
+    statuses: Sequence[IdeaStatus] = (),
+    districts: Sequence[str] = (),
+    owner_id: uuid.UUID | None = None,
+    participant_id: uuid.UUID | None = None,
+    q: str | None = None,
+    updated_since: datetime | None = None,
+    sort: str = "title",
+) -> IdeasPublic:
+    """One page of ideas matching every given filter (any of the values within a filter)."""
+    statement = select(Idea).options(
+        selectinload(Idea.topics),  # type: ignore[arg-type]
+        selectinload(Idea.action_fields),  # type: ignore[arg-type]
+        selectinload(Idea.participants),  # type: ignore[arg-type]
+    )
+    if topics:
+        taxonomy.resolve_topics(session, topics, loc=("query", "topic"))
+        statement = statement.where(
+            col(Idea.id).in_(
+                select(col(IdeaTopic.idea_id)).where(col(IdeaTopic.topic_slug).in_(topics))
+            )
+        )
+    if action_fields:
+        taxonomy.resolve_action_fields(session, action_fields, loc=("query", "action_field"))
+        statement = statement.where(
+            col(Idea.id).in_(
+                select(col(IdeaActionField.idea_id)).where(
+                    col(IdeaActionField.action_field_slug).in_(action_fields)
+                )
+            )
+        )
+    if kinds:
+        statement = statement.where(col(Idea.kind).in_(kinds))
+    if statuses:
+        statement = statement.where(col(Idea.status).in_(statuses))
+    if districts:
+        statement = statement.where(col(Idea.district).in_(districts))
+    if owner_id is not None:
+        statement = statement.where(col(Idea.owner_id) == owner_id)
+    if participant_id is not None:
+        statement = statement.where(
+            col(Idea.id).in_(
+                select(col(IdeaParticipant.idea_id)).where(
+                    col(IdeaParticipant.actor_id) == participant_id
+                )
+            )
+        )
+    if q:
+        statement = statement.where(matches_text(Idea.search_text, q))
+    statement = statement.where(*updated_since_filter(Idea.updated_at, updated_since))
+    statement = statement.order_by(*IDEA_SORTS[sort])
+    rows, total = fetch_page(session, statement, page)
+    return IdeasPublic(
+        data=[idea_public(idea) for idea in rows],
+        count=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def read_idea(session: Session, *, idea_id: uuid.UUID) -> IdeaPublic:
+    """One idea in its API shape."""
+    return idea_public(get_idea(session, idea_id=idea_id))
+
+
+def update_idea(
+    session: Session,
+    *,
+    idea_id: uuid.UUID,
+    data: IdeaUpdate,
+    expected_version: int | None = None,
+) -> IdeaPublic:
+    """Apply the fields present in `data`; 412 when `expected_version` is stale."""
+    idea = get_idea(session, idea_id=idea_id, for_update=True)
+    check_version(current=idea.version, expected=expected_version)
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    # Every check (and every query) before the first change, so autoflush never writes a
+    # half-validated idea.
+    _check_merged_values(idea, changes)
+    if "external_id" in changes:
+        ensure_unique_external_id(session, Idea, changes["external_id"], own_id=idea.id)
+    topics = (
+        taxonomy.resolve_topics(session, changes["topics"], loc=("body", "topics"))
+        if "topics" in changes
+        else None
+    )
+    action_fields = (
+        taxonomy.resolve_action_fields(
+            session, changes["action_fields"], loc=("body", "action_fields")
+        )
+        if "action_fields" in changes
+        else None
+    )
+    if "seeking_topics" in changes:
+        changes["seeking_topics"] = taxonomy.validate_topic_slugs(
+            session, changes["seeking_topics"], loc=("body", "seeking_topics")
+        )
+    if "seeking_kinds" in changes:
+        changes["seeking_kinds"] = [kind.value for kind in changes["seeking_kinds"]]
+    _require_actors(session, owner_id=changes.get("owner_id"), participants=())
+    if topics is not None:
+        idea.topics = topics
+    if action_fields is not None:
+        idea.action_fields = action_fields
+    idea.sqlmodel_update({k: v for k, v in changes.items() if k not in _LINKED_FIELDS})
+    _refresh_search_text(idea)
+    touch(idea)
+    flush_or_conflict(session, "idea")
+    public = idea_public(idea)
+    _record(session, "idea.updated", public)
+    return public
+
+
+def delete_idea(
+    session: Session, *, idea_id: uuid.UUID, expected_version: int | None = None
+) -> None:
+    """Delete an idea with its participations and taxonomy links; the actors stay.
+    Records `idea.deleted`."""
+    idea = get_idea(session, idea_id=idea_id, for_update=True)
+    check_version(current=idea.version, expected=expected_version)
+    public = idea_public(idea)
+    session.delete(idea)
+    session.flush()
+    _record(session, "idea.deleted", public)
+
+
+def list_participants(session: Session, *, idea_id: uuid.UUID) -> list[ParticipantPublic]:
+    """The actors taking part in an idea, the lead first, then by the time they joined."""
+    return _participants_public(get_idea(session, idea_id=idea_id))
+
+
+def put_participant(
+    session: Session,
+    *,
+    idea_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    role: ParticipantRole,
+    expected_version: int | None = None,
+) -> tuple[ParticipantPublic, bool]:
+    """Add an actor to an idea or change its role; True when it was added. An idea has at
+    most one lead (409 otherwise). Records `idea.updated` when something changed."""
+    idea = get_idea(session, idea_id=idea_id, for_update=True)
+    check_version(current=idea.version, expected=expected_version)
+    if session.get(Actor, actor_id) is None:
+        raise NotFound(f"No actor with id {actor_id}")
+    participant = _find_participant(idea, actor_id)
+    if role == ParticipantRole.lead:
+        lead = _find_lead(idea)
+        if lead is not None and lead is not participant:
+            raise Conflict(
+                f"Actor {lead.actor_id} is already the lead of idea {idea.id}; "
+                "make it a partner first.",
+                current_lead=str(lead.actor_id),
+            )
+    created = participant is None
+    if participant is None:
+        participant = IdeaParticipant(idea_id=idea.id, actor_id=actor_id, role=role)
+        idea.participants.append(participant)
+    elif participant.role == role:
+        return ParticipantPublic.model_validate(participant), False
+    else:
+        participant.role = role
+    touch(idea)
+    flush_or_conflict(session, "participant")
+    _record(session, "idea.updated", idea_public(idea))
+    return ParticipantPublic.model_validate(participant), created
+
+
+def remove_participant(
+    session: Session,
+    *,
+    idea_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    expected_version: int | None = None,
+) -> None:
+    """Take an actor out of an idea (404 when it does not take part); records `idea.updated`."""
+    idea = get_idea(session, idea_id=idea_id, for_update=True)
+    check_version(current=idea.version, expected=expected_version)
+    participant = _find_participant(idea, actor_id)
+    if participant is None:
+        raise NotFound(f"Actor {actor_id} does not take part in idea {idea_id}")
+    idea.participants.remove(participant)
+    touch(idea)
+    session.flush()
+    _record(session, "idea.updated", idea_public(idea))
+
+
+def _participants_public(idea: Idea) -> list[ParticipantPublic]:
+    ordered = sorted(
+        idea.participants,
+        key=lambda p: (p.role != ParticipantRole.lead, p.joined_at, str(p.actor_id)),
+    )
+    return [ParticipantPublic.model_validate(participant) for participant in ordered]
+
+
+def _find_participant(idea: Idea, actor_id: uuid.UUID) -> IdeaParticipant | None:
+    return next((p for p in idea.participants if p.actor_id == actor_id), None)
+
+
+def _find_lead(idea: Idea) -> IdeaParticipant | None:
+    return next((p for p in idea.participants if p.role == ParticipantRole.lead), None)
+
+
+def _require_actors(
+    session: Session, *, owner_id: uuid.UUID | None, participants: Sequence[ParticipantIn]
+) -> None:
+    """422 unless the owner and every participant exist, no actor is listed twice and at
+    most one participant leads."""
+    wanted = {p.actor_id for p in participants} | ({owner_id} if owner_id else set())
+    known = (
+        set(session.execute(select(col(Actor.id)).where(col(Actor.id).in_(wanted))).scalars())
+        if wanted
+        else set()
+    )
+    errors = []
+    if owner_id is not None and owner_id not in known:
+        errors.append(_unknown_actor(("body", "owner_id"), owner_id))
+    seen: set[uuid.UUID] = set()
+    lead_seen = False
+    for index, participant in enumerate(participants):
+        loc = ("body", "participants", index)
+        if participant.actor_id not in known:
+            errors.append(_unknown_actor((*loc, "actor_id"), participant.actor_id))
+        elif participant.actor_id in seen:
+            errors.append(
+                FieldError(
+                    loc=(*loc, "actor_id"),
+                    message=f"Actor {participant.actor_id} is listed more than once",
+                    type="duplicate_participant",
+                )
+            )
+        seen.add(participant.actor_id)
+        if participant.role == ParticipantRole.lead:
+            if lead_seen:
+                errors.append(
+                    FieldError(
+                        loc=(*loc, "role"),
+                        message="An idea has at most one lead",
+                        type="second_lead",
+                    )
+                )
+            lead_seen = True
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _unknown_actor(loc: tuple[str | int, ...], actor_id: uuid.UUID) -> FieldError:
+    return FieldError(loc=loc, message=f"No actor with id {actor_id}", type="unknown_actor")
+
+
+def _check_merged_values(idea: Idea, changes: dict[str, Any]) -> None:
+    """422 when the idea after a partial update would break a rule its fields share."""
+    lat, lon = (changes.get(name, getattr(idea, name)) for name in ("lat", "lon"))
+    if (lat is None) != (lon is None):
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("body", "lat" if "lat" in changes else "lon"),
+                    message="lat and lon must be given together",
+                )
+            ]
+        )
+    start: date | None = changes.get("start_date", idea.start_date)
+    end: date | None = changes.get("end_date", idea.end_date)
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("body", "end_date" if "end_date" in changes else "start_date"),
+                    message="end_date must not be before start_date",
+                )
+            ]
+        )
+
+
+def _refresh_search_text(idea: Idea) -> None:
+    idea.search_text = text_search_value(idea.title, idea.summary, idea.city)
+
+
+def _record(session: Session, event_type: str, public: IdeaPublic) -> None:
+    record_event(
+        session,
+        type=event_type,
+        entity_type="idea",
+        entity_id=public.id,
+        payload=public.model_dump(mode="json"),
+    )

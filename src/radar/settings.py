@@ -1,0 +1,43 @@
+"""Service configuration: one pydantic-settings class, read from RADAR_* environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a Radar process."""
+
+    model_config = SettingsConfigDict(env_prefix="RADAR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Directory for the default SQLite database."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: an SQLite file radar.db under data_dir.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `radar serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `radar serve` listens on.")
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest accepted request body (413 beyond)."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description='Origins allowed by CORS, e.g. ["https://radar.example"].'
+    )
+    log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
+
+    def resolved_database_url(self) -> str:
+        """The database URL to connect to; creates the data directory for the SQLite default."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'radar.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
