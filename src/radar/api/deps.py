@@ -16,7 +16,8 @@ from radar.settings import Settings
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; it commits after the endpoint returns, before the response."""
-    with session_scope(request.app.state.engine) as session:
+    write = request.method not in {"GET", "HEAD", "OPTIONS"}
+    with session_scope(request.app.state.engine, write=write) as session:
         yield session
 
 
