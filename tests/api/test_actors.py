@@ -254,3 +254,15 @@ def test_malformed_json_is_a_422(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
+
+
+def test_topic_filter_includes_subtopics(client: TestClient) -> None:
+    create_actor(client, name="Spritzguss Werk", topics=["spritzguss"])
+    create_actor(client, name="KI Werk", topics=["maschinelles-lernen"])
+
+    def names(topic: str) -> list[str]:
+        return [a["name"] for a in client.get("/v1/actors", params={"topic": topic}).json()["data"]]
+
+    assert names(TOPIC_PLASTICS) == ["Spritzguss Werk"]
+    assert names("spritzguss") == ["Spritzguss Werk"]
+    assert names(TOPIC_AI) == ["KI Werk"]

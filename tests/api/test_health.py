@@ -29,6 +29,7 @@ def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
     wrong_method = client.put("/v1/actors")
     assert wrong_method.status_code == 405
     assert wrong_method.headers["content-type"] == "application/problem+json"
+    assert wrong_method.headers["allow"] == "GET, POST"
 
 
 def test_docs_are_served(client: TestClient) -> None:

@@ -59,6 +59,7 @@ def as_utc(moment: datetime | None) -> datetime | None:
 UpdatedSinceDep = Annotated[datetime | None, Depends(get_updated_since)]
 
 _ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
+_IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"\d+")\s*$'
 
 
 def etag(version: int) -> str:
@@ -69,7 +70,11 @@ def etag(version: int) -> str:
 def get_expected_version(
     if_match: Annotated[
         str | None,
-        Header(description='Entity tag from a previous read, e.g. `"3"`; 412 when stale.'),
+        Header(
+            alias="If-Match",
+            json_schema_extra={"pattern": _IF_MATCH_PATTERN},
+            description='Entity tag from a previous read, e.g. `"3"`; 412 when stale.',
+        ),
     ] = None,
 ) -> int | None:
     """The version the client's If-Match names; None when the write is unconditional."""

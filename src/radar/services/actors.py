@@ -20,7 +20,7 @@ from radar.models.actor import (
     ActorTopic,
     ActorUpdate,
 )
-from radar.services import taxonomy
+from radar.services import groups, ideas, news, taxonomy
 from radar.services.common import (
     PageRequest,
     check_version,
@@ -90,13 +90,14 @@ def list_actors(
     updated_since: datetime | None = None,
     sort: str = "name",
 ) -> ActorsPublic:
-    """One page of actors matching every given filter (any of the values within a filter)."""
+    """One page of actors matching every given filter (any of the values within a filter;
+    a topic also matches its subtopics)."""
     statement = select(Actor).options(
         selectinload(Actor.topics),  # type: ignore[arg-type]
         selectinload(Actor.action_fields),  # type: ignore[arg-type]
     )
     if topics:
-        taxonomy.resolve_topics(session, topics, loc=("query", "topic"))
+        topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
             col(Actor.id).in_(
                 select(col(ActorTopic.actor_id)).where(col(ActorTopic.topic_slug).in_(topics))
@@ -174,10 +175,14 @@ def delete_actor(
     session: Session, *, actor_id: uuid.UUID, expected_version: int | None = None
 ) -> None:
     """Delete an actor and its links (participations, memberships); its ideas and news stay
-    without an owner. Records `actor.deleted`."""
+    without an owner. Each changed idea, group and news item gets a new version and its event
+    (the database cascades are only a safety net); then records `actor.deleted`."""
     actor = get_actor(session, actor_id=actor_id, for_update=True)
     check_version(current=actor.version, expected=expected_version)
     public = actor_public(actor)
+    ideas.detach_actor(session, actor_id=actor.id)
+    groups.detach_actor(session, actor_id=actor.id)
+    news.detach_author(session, actor_id=actor.id)
     session.delete(actor)
     session.flush()
     _record(session, "actor.deleted", public)

@@ -1,5 +1,5 @@
 """Working groups and their membership: create, read, list, update, delete, join, approve, leave,
-change a member's role.
+change a member's role, detach a deleted actor.
 
 A membership change is a change of the group too (its `member_count`, its admins): each one
 takes a new group version and update time, so ETags, 304s and `updated_since` stay right."""
@@ -120,7 +120,7 @@ def list_groups(
         selectinload(WorkingGroup.action_fields),  # type: ignore[arg-type]
     )
     if topics:
-        taxonomy.resolve_topics(session, topics, loc=("query", "topic"))
+        topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
             col(WorkingGroup.id).in_(
                 select(col(GroupTopic.group_id)).where(col(GroupTopic.topic_slug).in_(topics))
@@ -328,11 +328,28 @@ def leave_group(
     group = _lock_group(session, group_id, expected_version)
     membership = _require_membership(session, group_id, actor_id)
     _ensure_an_admin_remains(session, membership, "leave")
-    public = _member_public(membership, _actor_names(session, [actor_id])[actor_id])
-    session.delete(membership)
-    touch(group)
-    session.flush()
-    _record_member(session, "group.member_left", group_id, public)
+    _end_membership(session, group, membership, _actor_names(session, [actor_id])[actor_id])
+
+
+def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
+    """End every membership of an actor, promoting a successor where it was the last admin."""
+    name = _actor_names(session, [actor_id])[actor_id]
+    statement = (
+        select(WorkingGroup)
+        .where(
+            col(WorkingGroup.id).in_(
+                select(col(GroupMember.group_id)).where(col(GroupMember.actor_id) == actor_id)
+            )
+        )
+        .order_by(col(WorkingGroup.id))
+        .with_for_update()
+    )
+    for group in session.execute(statement).scalars().all():
+        membership = _require_membership(session, group.id, actor_id)
+        needs_admin = _is_last_admin_of_others(session, membership)
+        _end_membership(session, group, membership, name)
+        if needs_admin:
+            _promote_earliest_member(session, group.id)
 
 
 def _lock_group(
@@ -347,17 +364,50 @@ def _lock_group(
 
 def _ensure_an_admin_remains(session: Session, membership: GroupMember, action: str) -> None:
     """409 when `membership` is the last active admin and other active members remain."""
+    if _is_last_admin_of_others(session, membership):
+        raise Conflict(
+            f"Actor {membership.actor_id} is the last active admin of group "
+            f"{membership.group_id}; the group needs another active admin before this one "
+            f"can {action}."
+        )
+
+
+def _is_last_admin_of_others(session: Session, membership: GroupMember) -> bool:
+    """Whether `membership` is the only active admin while other active members remain."""
     group_id, actor_id = membership.group_id, membership.actor_id
-    if (
+    return (
         membership.status is MemberStatus.active
         and membership.role is MemberRole.admin
         and _count_active(session, group_id, role=MemberRole.admin, excluding=actor_id) == 0
         and _count_active(session, group_id, excluding=actor_id) > 0
-    ):
-        raise Conflict(
-            f"Actor {actor_id} is the last active admin of group {group_id}; "
-            f"the group needs another active admin before this one can {action}."
+    )
+
+
+def _end_membership(
+    session: Session, group: WorkingGroup, membership: GroupMember, actor_name: str
+) -> None:
+    public = _member_public(membership, actor_name)
+    session.delete(membership)
+    touch(group)
+    session.flush()
+    _record_member(session, "group.member_left", group.id, public)
+
+
+def _promote_earliest_member(session: Session, group_id: uuid.UUID) -> None:
+    """Make the earliest-joined active member the group's admin."""
+    successor = session.execute(
+        select(GroupMember)
+        .where(
+            col(GroupMember.group_id) == group_id,
+            col(GroupMember.status) == MemberStatus.active,
         )
+        .order_by(col(GroupMember.joined_at), col(GroupMember.actor_id))
+        .limit(1)
+    ).scalar_one()
+    successor.role = MemberRole.admin
+    session.flush()
+    name = _actor_names(session, [successor.actor_id])[successor.actor_id]
+    _record_member(session, "group.member_role_changed", group_id, _member_public(successor, name))
 
 
 def _require_actor(session: Session, actor_id: uuid.UUID, *, loc: tuple[str, ...]) -> Actor:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
@@ -124,7 +124,7 @@ def list_ideas(
         selectinload(Idea.participants),  # type: ignore[arg-type]
     )
     if topics:
-        taxonomy.resolve_topics(session, topics, loc=("query", "topic"))
+        topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
             col(Idea.id).in_(
                 select(col(IdeaTopic.idea_id)).where(col(IdeaTopic.topic_slug).in_(topics))
@@ -232,6 +232,29 @@ def delete_idea(
     session.delete(idea)
     session.flush()
     _record(session, "idea.deleted", public)
+
+
+def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
+    """Take an actor out of every idea it owns or joins, each with `idea.updated`."""
+    taking_part = select(col(IdeaParticipant.idea_id)).where(
+        col(IdeaParticipant.actor_id) == actor_id
+    )
+    statement = (
+        select(Idea)
+        .where(or_(col(Idea.owner_id) == actor_id, col(Idea.id).in_(taking_part)))
+        .order_by(col(Idea.id))
+        .with_for_update()
+    )
+    for idea in session.execute(statement).scalars().all():
+        participant = _find_participant(idea, actor_id)
+        if participant is not None:
+            # Through the relationship, so that the snapshot below no longer lists it.
+            idea.participants.remove(participant)
+        if idea.owner_id == actor_id:
+            idea.owner_id = None
+        touch(idea)
+        session.flush()
+        _record(session, "idea.updated", idea_public(idea))
 
 
 def list_participants(session: Session, *, idea_id: uuid.UUID) -> list[ParticipantPublic]:

@@ -88,7 +88,7 @@ def list_news(
     """One page of news matching every given filter; the published window includes its ends."""
     statement = select(News).options(selectinload(News.topics))  # type: ignore[arg-type]
     if topics:
-        taxonomy.resolve_topics(session, topics, loc=("query", "topic"))
+        topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
             col(News.id).in_(
                 select(col(NewsTopic.news_id)).where(col(NewsTopic.topic_slug).in_(topics))
@@ -154,6 +154,18 @@ def delete_news(
     session.delete(news)
     session.flush()
     _record(session, "news.deleted", public)
+
+
+def detach_author(session: Session, *, actor_id: uuid.UUID) -> None:
+    """Clear an actor's authorship of its news, each with `news.updated`."""
+    statement = (
+        select(News).where(col(News.author_id) == actor_id).order_by(col(News.id)).with_for_update()
+    )
+    for news in session.execute(statement).scalars().all():
+        news.author_id = None
+        touch(news)
+        session.flush()
+        _record(session, "news.updated", news_public(news))
 
 
 def _require_author(session: Session, author_id: uuid.UUID | None) -> None:

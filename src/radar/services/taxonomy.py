@@ -67,10 +67,35 @@ def get_action_field(session: Session, *, slug: str) -> ActionFieldPublic:
 
 def resolve_topics(session: Session, slugs: Sequence[str], *, loc: tuple[str, ...]) -> list[Topic]:
     """The Topic rows for `slugs`, deduplicated; 422 naming the closest known topics otherwise."""
+    known = _known_topics(session, slugs, loc=loc)
+    return [known[slug] for slug in dict.fromkeys(slugs)]
+
+
+def topic_filter(session: Session, slugs: Sequence[str], *, loc: tuple[str, ...]) -> list[str]:
+    """The slugs of a list filter with all their subtopics: `kunststofftechnik` finds actors
+    tagged only `spritzguss` too. 422 naming the closest known topics for unknown slugs."""
+    known = _known_topics(session, slugs, loc=loc)
+    children: dict[str, list[str]] = {}
+    for topic in known.values():
+        if topic.parent_slug is not None:
+            children.setdefault(topic.parent_slug, []).append(topic.slug)
+    found: set[str] = set()
+    pending = list(slugs)
+    while pending:
+        slug = pending.pop()
+        if slug not in found:
+            found.add(slug)
+            pending.extend(children.get(slug, ()))
+    return sorted(found)
+
+
+def _known_topics(
+    session: Session, slugs: Sequence[str], *, loc: tuple[str, ...]
+) -> dict[str, Topic]:
     known = {topic.slug: topic for topic in session.execute(select(Topic)).scalars()}
     names = {slug: (t.label_de, t.label_en, *t.synonyms) for slug, t in known.items()}
     _require_known(slugs, names, loc=loc, what="topic")
-    return [known[slug] for slug in dict.fromkeys(slugs)]
+    return known
 
 
 def resolve_action_fields(
