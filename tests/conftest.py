@@ -77,7 +77,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, max_body_bytes=65_536)
+    return Settings(database_url=database_url, max_body_bytes=65_536, event_feed_settle_seconds=0)
 
 
 @pytest.fixture

@@ -99,3 +99,16 @@ def members(client: TestClient, group_id: str, **params: Any) -> list[dict[str, 
     assert response.status_code == 200, response.text
     data: list[dict[str, Any]] = response.json()["data"]
     return data
+
+
+def read_group(client: TestClient, group_id: str) -> dict[str, Any]:
+    """A working group's JSON over HTTP."""
+    response = client.get(f"/v1/groups/{group_id}")
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def member_url(group_id: str, actor_id: str) -> str:
+    """The URL of one actor's membership in a group."""
+    return f"/v1/groups/{group_id}/members/{actor_id}"

@@ -1,13 +1,18 @@
-"""Idea request bodies for tests: valid by default, overridable per test."""
+"""Idea request bodies for tests (valid by default, overridable per test), and checks shared by
+the idea tests."""
 
 import itertools
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from radar.models.event import Event
 from tests.factories import FIELD_PRODUCTION, TOPIC_AI, TOPIC_HYDROGEN
 
 _counter = itertools.count(1)
+
+PROBLEM = "application/problem+json"
 
 
 def idea_body(**overrides: Any) -> dict[str, Any]:
@@ -40,3 +45,15 @@ def create_idea(client: TestClient, **overrides: Any) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()
     return data
+
+
+def problem_fields(response: Any) -> list[str]:
+    """The fields a problem+json response names as invalid, in order."""
+    assert response.headers["content-type"] == PROBLEM
+    return [error["field"] for error in response.json()["errors"]]
+
+
+def idea_events(session: Session) -> list[Event]:
+    """The idea events written so far, oldest first."""
+    statement = select(Event).where(Event.entity_type == "idea").order_by(Event.seq)  # type: ignore[arg-type]
+    return list(session.exec(statement).all())

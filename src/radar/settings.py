@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         default_factory=list, description='Origins allowed by CORS, e.g. ["https://radar.example"].'
     )
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
+    event_feed_settle_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="Events appear in GET /v1/events this long after they were recorded, so "
+        "that transactions committing out of order cannot make a reader skip one.",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL to connect to; creates the data directory for the SQLite default."""

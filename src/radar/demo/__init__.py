@@ -17,7 +17,7 @@ from radar.models.actor import Actor, ActorCreate
 from radar.models.group import MemberRole, MemberStatus, WorkingGroup, WorkingGroupCreate
 from radar.models.idea import Idea, IdeaCreate
 from radar.models.news import News, NewsCreate
-from radar.services import actors, groups, ideas, news
+from radar.services import actors, groups, ideas, memberships, news
 
 
 def demo_data() -> dict[str, list[dict[str, Any]]]:
@@ -95,14 +95,14 @@ def _load_groups(
         fields["founder_id"] = actor_ids[founder["actor"]]
         group = groups.create_group(session, data=WorkingGroupCreate.model_validate(fields))
         for member in others:
-            membership = groups.join_group(
+            membership = memberships.join_group(
                 session,
                 group_id=group.id,
                 actor_id=actor_ids[member["actor"]],
                 role=MemberRole(member["role"]),
             )
             if membership.status == MemberStatus.pending:
-                groups.approve_member(session, group_id=group.id, actor_id=membership.actor_id)
+                memberships.approve_member(session, group_id=group.id, actor_id=membership.actor_id)
         created += 1
     return created
 

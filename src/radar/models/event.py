@@ -29,9 +29,17 @@ class Event(SQLModel, table=True):
 
 class EventPublic(SQLModel):
     id: uuid.UUID
-    seq: int
+    seq: int = Field(description="Position in the feed; pass the last one seen as `after`.")
     type: str
     entity_type: str
     entity_id: uuid.UUID
     payload: dict[str, Any]
     created_at: datetime
+
+
+class EventsPage(SQLModel):
+    data: list[EventPublic]
+    next_after: int = Field(
+        description="The cursor for the next request: the `seq` of the last event returned, or "
+        "the `after` given when nothing new was there."
+    )

@@ -20,7 +20,7 @@ from radar.models.actor import (
     ActorTopic,
     ActorUpdate,
 )
-from radar.services import groups, ideas, news, taxonomy
+from radar.services import ideas, memberships, news, taxonomy
 from radar.services.common import (
     PageRequest,
     check_version,
@@ -181,7 +181,7 @@ def delete_actor(
     check_version(current=actor.version, expected=expected_version)
     public = actor_public(actor)
     ideas.detach_actor(session, actor_id=actor.id)
-    groups.detach_actor(session, actor_id=actor.id)
+    memberships.detach_actor(session, actor_id=actor.id)
     news.detach_author(session, actor_id=actor.id)
     session.delete(actor)
     session.flush()

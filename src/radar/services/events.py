@@ -1,11 +1,15 @@
 """Domain events: recorded in the same transaction as the change they describe."""
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlmodel import Session, col
 
-from radar.models.event import Event
+from radar.models.base import utcnow
+from radar.models.event import Event, EventPublic, EventsPage
 
 # Personal data stays out of the outbox: events reach partner platforms through webhooks.
 PERSONAL_FIELDS = frozenset({"contact_email", "contact_phone"})
@@ -24,3 +28,42 @@ def record_event(
     event = Event(type=type, entity_type=entity_type, entity_id=entity_id, payload=snapshot)
     session.add(event)
     return event
+
+
+def list_events(
+    session: Session,
+    *,
+    after: int,
+    limit: int,
+    settle: timedelta,
+    types: list[str] | None = None,
+    entity_type: str | None = None,
+    entity_id: uuid.UUID | None = None,
+) -> EventsPage:
+    """Events after the cursor `after`, oldest first; `types` entries may end in `.*`.
+
+    Only events older than `settle` are returned: a transaction that took its sequence number
+    earlier but committed later is then already visible, so a reader never skips it."""
+    statement = (
+        select(Event)
+        .where(col(Event.seq) > after, col(Event.created_at) <= utcnow() - settle)
+        .order_by(col(Event.seq))
+        .limit(limit)
+    )
+    if types:
+        statement = statement.where(
+            sa.or_(
+                *(
+                    col(Event.type).startswith(kind[:-1])
+                    if kind.endswith(".*")
+                    else col(Event.type) == kind
+                    for kind in types
+                )
+            )
+        )
+    if entity_type is not None:
+        statement = statement.where(col(Event.entity_type) == entity_type)
+    if entity_id is not None:
+        statement = statement.where(col(Event.entity_id) == entity_id)
+    events = [EventPublic.model_validate(event) for event in session.execute(statement).scalars()]
+    return EventsPage(data=events, next_after=events[-1].seq if events else after)

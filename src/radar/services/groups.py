@@ -1,8 +1,5 @@
-"""Working groups and their membership: create, read, list, update, delete, join, approve, leave,
-change a member's role, detach a deleted actor.
-
-A membership change is a change of the group too (its `member_count`, its admins): each one
-takes a new group version and update time, so ETags, 304s and `updated_since` stay right."""
+"""Working groups: create, read, list, update, delete, each write with its domain event; the
+active-member counts their API shape carries."""
 
 import uuid
 from collections.abc import Sequence
@@ -13,16 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from radar.errors import Conflict, FieldError, InvalidInput, NotFound
+from radar.errors import FieldError, InvalidInput, NotFound
 from radar.models.actor import Actor
 from radar.models.group import (
     GroupActionField,
     GroupMember,
     GroupTopic,
-    JoinPolicy,
-    MemberPublic,
     MemberRole,
-    MembersPublic,
     MemberStatus,
     WorkingGroup,
     WorkingGroupCreate,
@@ -78,7 +72,7 @@ def create_group(session: Session, *, data: WorkingGroupCreate) -> WorkingGroupP
     founder = (
         None
         if data.founder_id is None
-        else _require_actor(session, data.founder_id, loc=("body", "founder_id"))
+        else require_actor(session, actor_id=data.founder_id, loc=("body", "founder_id"))
     )
     group = WorkingGroup.model_validate(data.model_dump(exclude=_LINKED_FIELDS))
     group.topics = taxonomy.resolve_topics(session, data.topics, loc=("body", "topics"))
@@ -97,7 +91,7 @@ def create_group(session: Session, *, data: WorkingGroupCreate) -> WorkingGroupP
             )
         )
     flush_or_conflict(session, "working group")
-    public = group_public(group, member_count=_count_active(session, group.id))
+    public = group_public(group, member_count=count_active_members(session, group_id=group.id))
     _record_group(session, "group.created", public)
     return public
 
@@ -161,7 +155,7 @@ def list_groups(
 def read_group(session: Session, *, group_id: uuid.UUID) -> WorkingGroupPublic:
     """One group in its API shape."""
     group = get_group(session, group_id=group_id)
-    return group_public(group, member_count=_count_active(session, group.id))
+    return group_public(group, member_count=count_active_members(session, group_id=group.id))
 
 
 def group_version(session: Session, *, group_id: uuid.UUID) -> int:
@@ -191,7 +185,7 @@ def update_group(
     _refresh_search_text(group)
     touch(group)
     flush_or_conflict(session, "working group")
-    public = group_public(group, member_count=_count_active(session, group.id))
+    public = group_public(group, member_count=count_active_members(session, group_id=group.id))
     _record_group(session, "group.updated", public)
     return public
 
@@ -202,215 +196,14 @@ def delete_group(
     """Delete a group with its memberships; the member actors stay. Records `group.deleted`."""
     group = get_group(session, group_id=group_id, for_update=True)
     check_version(current=group.version, expected=expected_version)
-    public = group_public(group, member_count=_count_active(session, group.id))
+    public = group_public(group, member_count=count_active_members(session, group_id=group.id))
     session.delete(group)
     session.flush()
     _record_group(session, "group.deleted", public)
 
 
-def list_members(
-    session: Session,
-    *,
-    group_id: uuid.UUID,
-    page: PageRequest,
-    status: MemberStatus | None = None,
-) -> MembersPublic:
-    """One page of a group's members, in the order they joined."""
-    get_group(session, group_id=group_id)
-    statement = select(GroupMember).where(col(GroupMember.group_id) == group_id)
-    if status is not None:
-        statement = statement.where(col(GroupMember.status) == status)
-    statement = statement.order_by(col(GroupMember.joined_at), col(GroupMember.actor_id))
-    rows, total = fetch_page(session, statement, page)
-    names = _actor_names(session, [membership.actor_id for membership in rows])
-    return MembersPublic(
-        data=[_member_public(membership, names[membership.actor_id]) for membership in rows],
-        count=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
-
-
-def join_group(
-    session: Session,
-    *,
-    group_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    role: MemberRole,
-    expected_version: int | None = None,
-) -> MemberPublic:
-    """Add an actor to a group: active at once in an open group (`group.member_joined`),
-    pending approval in an approval group (`group.join_requested`). A group without an active
-    admin makes the joiner its active admin, so that someone can approve and administer.
-    412 when `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
-    actor = _require_actor(session, actor_id, loc=("body", "actor_id"))
-    existing = _find_membership(session, group_id, actor_id)
-    if existing is not None:
-        raise Conflict(
-            f"Actor {actor_id} is already a {existing.status.value} member of group {group_id}",
-            membership_status=existing.status.value,
-        )
-    if _count_active(session, group_id, role=MemberRole.admin) == 0:
-        role, status = MemberRole.admin, MemberStatus.active
-    elif group.join_policy is JoinPolicy.approval:
-        status = MemberStatus.pending
-    else:
-        status = MemberStatus.active
-    membership = GroupMember(group_id=group_id, actor_id=actor_id, role=role, status=status)
-    session.add(membership)
-    touch(group)
-    flush_or_conflict(session, "membership")
-    public = _member_public(membership, actor.name)
-    event = "group.member_joined" if status is MemberStatus.active else "group.join_requested"
-    _record_member(session, event, group_id, public)
-    return public
-
-
-def approve_member(
-    session: Session,
-    *,
-    group_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    expected_version: int | None = None,
-) -> MemberPublic:
-    """Make a pending membership active; records `group.member_joined`. 412 when
-    `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
-    membership = _require_membership(session, group_id, actor_id)
-    if membership.status is MemberStatus.active:
-        raise Conflict(f"Actor {actor_id} is already an active member of group {group_id}")
-    membership.status = MemberStatus.active
-    touch(group)
-    session.flush()
-    public = _member_public(membership, _actor_names(session, [actor_id])[actor_id])
-    _record_member(session, "group.member_joined", group_id, public)
-    return public
-
-
-def change_member_role(
-    session: Session,
-    *,
-    group_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    role: MemberRole,
-    expected_version: int | None = None,
-) -> MemberPublic:
-    """Make a member (active or pending) an admin or a plain member; records
-    `group.member_role_changed`. The same role again changes nothing (no event, no new group
-    version). The last active admin cannot be demoted while other active members remain; 412
-    when `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
-    membership = _require_membership(session, group_id, actor_id)
-    name = _actor_names(session, [actor_id])[actor_id]
-    if membership.role is role:
-        return _member_public(membership, name)
-    if role is not MemberRole.admin:
-        _ensure_an_admin_remains(session, membership, "be demoted")
-    membership.role = role
-    touch(group)
-    session.flush()
-    public = _member_public(membership, name)
-    _record_member(session, "group.member_role_changed", group_id, public)
-    return public
-
-
-def leave_group(
-    session: Session,
-    *,
-    group_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    expected_version: int | None = None,
-) -> None:
-    """Remove a membership (or withdraw a join request); records `group.member_left`. The
-    last active admin cannot leave while other active members remain; 412 when
-    `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
-    membership = _require_membership(session, group_id, actor_id)
-    _ensure_an_admin_remains(session, membership, "leave")
-    _end_membership(session, group, membership, _actor_names(session, [actor_id])[actor_id])
-
-
-def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
-    """End every membership of an actor, promoting a successor where it was the last admin."""
-    name = _actor_names(session, [actor_id])[actor_id]
-    statement = (
-        select(WorkingGroup)
-        .where(
-            col(WorkingGroup.id).in_(
-                select(col(GroupMember.group_id)).where(col(GroupMember.actor_id) == actor_id)
-            )
-        )
-        .order_by(col(WorkingGroup.id))
-        .with_for_update()
-    )
-    for group in session.execute(statement).scalars().all():
-        membership = _require_membership(session, group.id, actor_id)
-        needs_admin = _is_last_admin_of_others(session, membership)
-        _end_membership(session, group, membership, name)
-        if needs_admin:
-            _promote_earliest_member(session, group.id)
-
-
-def _lock_group(
-    session: Session, group_id: uuid.UUID, expected_version: int | None
-) -> WorkingGroup:
-    # Membership writes lock the group row so that concurrent joins and leaves see each other
-    # (no group left without an admin) and take consecutive group versions.
-    group = get_group(session, group_id=group_id, for_update=True)
-    check_version(current=group.version, expected=expected_version)
-    return group
-
-
-def _ensure_an_admin_remains(session: Session, membership: GroupMember, action: str) -> None:
-    """409 when `membership` is the last active admin and other active members remain."""
-    if _is_last_admin_of_others(session, membership):
-        raise Conflict(
-            f"Actor {membership.actor_id} is the last active admin of group "
-            f"{membership.group_id}; the group needs another active admin before this one "
-            f"can {action}."
-        )
-
-
-def _is_last_admin_of_others(session: Session, membership: GroupMember) -> bool:
-    """Whether `membership` is the only active admin while other active members remain."""
-    group_id, actor_id = membership.group_id, membership.actor_id
-    return (
-        membership.status is MemberStatus.active
-        and membership.role is MemberRole.admin
-        and _count_active(session, group_id, role=MemberRole.admin, excluding=actor_id) == 0
-        and _count_active(session, group_id, excluding=actor_id) > 0
-    )
-
-
-def _end_membership(
-    session: Session, group: WorkingGroup, membership: GroupMember, actor_name: str
-) -> None:
-    public = _member_public(membership, actor_name)
-    session.delete(membership)
-    touch(group)
-    session.flush()
-    _record_member(session, "group.member_left", group.id, public)
-
-
-def _promote_earliest_member(session: Session, group_id: uuid.UUID) -> None:
-    """Make the earliest-joined active member the group's admin."""
-    successor = session.execute(
-        select(GroupMember)
-        .where(
-            col(GroupMember.group_id) == group_id,
-            col(GroupMember.status) == MemberStatus.active,
-        )
-        .order_by(col(GroupMember.joined_at), col(GroupMember.actor_id))
-        .limit(1)
-    ).scalar_one()
-    successor.role = MemberRole.admin
-    session.flush()
-    name = _actor_names(session, [successor.actor_id])[successor.actor_id]
-    _record_member(session, "group.member_role_changed", group_id, _member_public(successor, name))
-
-
-def _require_actor(session: Session, actor_id: uuid.UUID, *, loc: tuple[str, ...]) -> Actor:
+def require_actor(session: Session, *, actor_id: uuid.UUID, loc: tuple[str, ...]) -> Actor:
+    """The actor with this id, or a 422 at `loc`."""
     actor = session.get(Actor, actor_id)
     if actor is None:
         raise InvalidInput(
@@ -419,26 +212,14 @@ def _require_actor(session: Session, actor_id: uuid.UUID, *, loc: tuple[str, ...
     return actor
 
 
-def _find_membership(
-    session: Session, group_id: uuid.UUID, actor_id: uuid.UUID
-) -> GroupMember | None:
-    return session.get(GroupMember, {"group_id": group_id, "actor_id": actor_id})
-
-
-def _require_membership(session: Session, group_id: uuid.UUID, actor_id: uuid.UUID) -> GroupMember:
-    membership = _find_membership(session, group_id, actor_id)
-    if membership is None:
-        raise NotFound(f"Actor {actor_id} is not a member of group {group_id}")
-    return membership
-
-
-def _count_active(
+def count_active_members(
     session: Session,
-    group_id: uuid.UUID,
     *,
+    group_id: uuid.UUID,
     role: MemberRole | None = None,
     excluding: uuid.UUID | None = None,
 ) -> int:
+    """How many active members (of `role`, other than `excluding`, when given) a group has."""
     statement = select(func.count()).where(
         col(GroupMember.group_id) == group_id, col(GroupMember.status) == MemberStatus.active
     )
@@ -466,23 +247,6 @@ def _active_member_counts_by_group(
     return dict(session.execute(statement).all())
 
 
-def _actor_names(session: Session, actor_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not actor_ids:
-        return {}
-    statement = select(col(Actor.id), col(Actor.name)).where(col(Actor.id).in_(actor_ids))
-    return dict(session.execute(statement).all())
-
-
-def _member_public(membership: GroupMember, actor_name: str) -> MemberPublic:
-    return MemberPublic(
-        actor_id=membership.actor_id,
-        actor_name=actor_name,
-        role=membership.role,
-        status=membership.status,
-        joined_at=membership.joined_at,
-    )
-
-
 def _refresh_search_text(group: WorkingGroup) -> None:
     group.search_text = text_search_value(group.name, group.description)
 
@@ -494,16 +258,4 @@ def _record_group(session: Session, event_type: str, public: WorkingGroupPublic)
         entity_type="group",
         entity_id=public.id,
         payload=public.model_dump(mode="json"),
-    )
-
-
-def _record_member(
-    session: Session, event_type: str, group_id: uuid.UUID, public: MemberPublic
-) -> None:
-    record_event(
-        session,
-        type=event_type,
-        entity_type="group",
-        entity_id=group_id,
-        payload={"group_id": str(group_id), **public.model_dump(mode="json")},
     )

@@ -1,5 +1,5 @@
-"""Ideas and joint projects: create, read, list, update, delete and participants — each write
-with its domain event."""
+"""Ideas and joint projects: create, read, list, update, delete, detach a deleted actor — each
+write with its domain event."""
 
 import uuid
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from radar.errors import Conflict, FieldError, InvalidInput, NotFound
+from radar.errors import FieldError, InvalidInput, NotFound
 from radar.models.actor import Actor
 from radar.models.idea import (
     Idea,
@@ -59,7 +59,7 @@ def idea_public(idea: Idea) -> IdeaPublic:
         update={
             "topics": sorted(topic.slug for topic in idea.topics),
             "action_fields": sorted(field.slug for field in idea.action_fields),
-            "participants": _participants_public(idea),
+            "participants": participants_public(idea),
         },
     )
 
@@ -246,7 +246,7 @@ def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
         .with_for_update()
     )
     for idea in session.execute(statement).scalars().all():
-        participant = _find_participant(idea, actor_id)
+        participant = find_participant(idea, actor_id=actor_id)
         if participant is not None:
             # Through the relationship, so that the snapshot below no longer lists it.
             idea.participants.remove(participant)
@@ -254,71 +254,11 @@ def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
             idea.owner_id = None
         touch(idea)
         session.flush()
-        _record(session, "idea.updated", idea_public(idea))
+        record_idea_updated(session, idea=idea)
 
 
-def list_participants(session: Session, *, idea_id: uuid.UUID) -> list[ParticipantPublic]:
-    """The actors taking part in an idea, the lead first, then by the time they joined."""
-    return _participants_public(get_idea(session, idea_id=idea_id))
-
-
-def put_participant(
-    session: Session,
-    *,
-    idea_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    role: ParticipantRole,
-    expected_version: int | None = None,
-) -> tuple[ParticipantPublic, bool]:
-    """Add an actor to an idea or change its role; True when it was added. An idea has at
-    most one lead (409 otherwise). Records `idea.updated` when something changed."""
-    idea = get_idea(session, idea_id=idea_id, for_update=True)
-    check_version(current=idea.version, expected=expected_version)
-    if session.get(Actor, actor_id) is None:
-        raise NotFound(f"No actor with id {actor_id}")
-    participant = _find_participant(idea, actor_id)
-    if role == ParticipantRole.lead:
-        lead = _find_lead(idea)
-        if lead is not None and lead is not participant:
-            raise Conflict(
-                f"Actor {lead.actor_id} is already the lead of idea {idea.id}; "
-                "make it a partner first.",
-                current_lead=str(lead.actor_id),
-            )
-    created = participant is None
-    if participant is None:
-        participant = IdeaParticipant(idea_id=idea.id, actor_id=actor_id, role=role)
-        idea.participants.append(participant)
-    elif participant.role == role:
-        return ParticipantPublic.model_validate(participant), False
-    else:
-        participant.role = role
-    touch(idea)
-    flush_or_conflict(session, "participant")
-    _record(session, "idea.updated", idea_public(idea))
-    return ParticipantPublic.model_validate(participant), created
-
-
-def remove_participant(
-    session: Session,
-    *,
-    idea_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    expected_version: int | None = None,
-) -> None:
-    """Take an actor out of an idea (404 when it does not take part); records `idea.updated`."""
-    idea = get_idea(session, idea_id=idea_id, for_update=True)
-    check_version(current=idea.version, expected=expected_version)
-    participant = _find_participant(idea, actor_id)
-    if participant is None:
-        raise NotFound(f"Actor {actor_id} does not take part in idea {idea_id}")
-    idea.participants.remove(participant)
-    touch(idea)
-    session.flush()
-    _record(session, "idea.updated", idea_public(idea))
-
-
-def _participants_public(idea: Idea) -> list[ParticipantPublic]:
+def participants_public(idea: Idea) -> list[ParticipantPublic]:
+    """An idea's participants in their API shape: the lead first, then by the time they joined."""
     ordered = sorted(
         idea.participants,
         key=lambda p: (p.role != ParticipantRole.lead, p.joined_at, str(p.actor_id)),
@@ -326,12 +266,14 @@ def _participants_public(idea: Idea) -> list[ParticipantPublic]:
     return [ParticipantPublic.model_validate(participant) for participant in ordered]
 
 
-def _find_participant(idea: Idea, actor_id: uuid.UUID) -> IdeaParticipant | None:
+def find_participant(idea: Idea, *, actor_id: uuid.UUID) -> IdeaParticipant | None:
+    """The actor's participation in the idea, if it takes part."""
     return next((p for p in idea.participants if p.actor_id == actor_id), None)
 
 
-def _find_lead(idea: Idea) -> IdeaParticipant | None:
-    return next((p for p in idea.participants if p.role == ParticipantRole.lead), None)
+def record_idea_updated(session: Session, *, idea: Idea) -> None:
+    """Record `idea.updated` with the idea's current API shape."""
+    _record(session, "idea.updated", idea_public(idea))
 
 
 def _require_actors(

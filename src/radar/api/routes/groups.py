@@ -26,7 +26,7 @@ from radar.models.group import (
     WorkingGroupsPublic,
     WorkingGroupUpdate,
 )
-from radar.services import groups
+from radar.services import groups, memberships
 
 router = APIRouter(prefix="/v1/groups", tags=["groups"])
 
@@ -138,7 +138,7 @@ def list_members(
     ] = None,
 ) -> MembersPublic:
     """List a group's members in the order they joined (then by actor id), paginated."""
-    return groups.list_members(session, group_id=group_id, page=page, status=member_status)
+    return memberships.list_members(session, group_id=group_id, page=page, status=member_status)
 
 
 @router.post(
@@ -159,7 +159,7 @@ def join_group(
     admin. 409 when the actor is already a member or has a pending request. Membership changes
     give the group a new version: the `ETag` header carries it, and an `If-Match` with the
     group's ETag makes the change conditional."""
-    member = groups.join_group(
+    member = memberships.join_group(
         session,
         group_id=group_id,
         actor_id=body.actor_id,
@@ -184,7 +184,7 @@ def approve_member(
 ) -> MemberPublic:
     """Approve a pending join request; 409 when the membership is already active. The `ETag`
     header carries the group's new version; `If-Match` with the group's ETag is optional."""
-    member = groups.approve_member(
+    member = memberships.approve_member(
         session, group_id=group_id, actor_id=actor_id, expected_version=expected_version
     )
     with_etag(response, groups.group_version(session, group_id=group_id))
@@ -208,7 +208,7 @@ def change_member_role(
     cannot be demoted while other active members remain (409): promote another one first. The
     same role again changes nothing. The `ETag` header carries the group's version;
     `If-Match` with the group's ETag is optional."""
-    member = groups.change_member_role(
+    member = memberships.change_member_role(
         session,
         group_id=group_id,
         actor_id=actor_id,
@@ -235,7 +235,7 @@ def leave_group(
     cannot leave while other active members remain (409): another active admin is needed first.
     The `ETag` header carries the group's new version; `If-Match` with the group's ETag is
     optional."""
-    groups.leave_group(
+    memberships.leave_group(
         session, group_id=group_id, actor_id=actor_id, expected_version=expected_version
     )
     with_etag(response, groups.group_version(session, group_id=group_id))

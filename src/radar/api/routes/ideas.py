@@ -25,7 +25,7 @@ from radar.models.idea import (
     ParticipantPublic,
     ParticipantRole,
 )
-from radar.services import ideas
+from radar.services import ideas, participants
 
 router = APIRouter(prefix="/v1/ideas", tags=["ideas"])
 
@@ -143,12 +143,12 @@ def list_participants(
     idea_id: uuid.UUID, session: SessionDep, request: Request, response: Response
 ) -> list[ParticipantPublic] | Response:
     """The actors taking part in an idea, the lead first; the `ETag` is the idea's."""
-    participants = ideas.list_participants(session, idea_id=idea_id)
+    taking_part = participants.list_participants(session, idea_id=idea_id)
     version = ideas.get_idea(session, idea_id=idea_id).version
     if (cached := not_modified(request, version)) is not None:
         return cached
     with_etag(response, version)
-    return participants
+    return taking_part
 
 
 @router.put(
@@ -170,7 +170,7 @@ def put_participant(
     """Add an actor to an idea (201) or change its role (200). An idea has at most one lead:
     making a second actor the lead is a 409 naming the current one. `If-Match` takes the
     idea's ETag; the response carries the idea's new one."""
-    participant, created = ideas.put_participant(
+    participant, created = participants.put_participant(
         session,
         idea_id=idea_id,
         actor_id=actor_id,
@@ -198,7 +198,7 @@ def remove_participant(
 ) -> None:
     """Take an actor out of an idea (404 when it does not take part); the actor itself stays.
     `If-Match` takes the idea's ETag; the response carries the idea's new one."""
-    ideas.remove_participant(
+    participants.remove_participant(
         session, idea_id=idea_id, actor_id=actor_id, expected_version=expected_version
     )
     with_etag(response, ideas.get_idea(session, idea_id=idea_id).version)

@@ -1,0 +1,70 @@
+"""The event feed: every change in order, deletions included, resumable by cursor."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from radar.api.app import create_app
+from radar.settings import Settings
+from tests.factories import create_actor
+
+
+def _feed(client: TestClient, **params: Any) -> dict[str, Any]:
+    response = client.get("/v1/events", params=params)
+    assert response.status_code == 200, response.text
+    page: dict[str, Any] = response.json()
+    return page
+
+
+def test_feed_lists_changes_in_order_and_resumes_by_cursor(client: TestClient) -> None:
+    actor = create_actor(client)
+    client.patch(f"/v1/actors/{actor['id']}", json={"name": "Neu GmbH"})
+    client.delete(f"/v1/actors/{actor['id']}")
+
+    first = _feed(client, limit=2)
+    assert [e["type"] for e in first["data"]] == ["actor.created", "actor.updated"]
+    assert first["next_after"] == first["data"][-1]["seq"]
+    rest = _feed(client, after=first["next_after"])
+    assert [e["type"] for e in rest["data"]] == ["actor.deleted"]
+    assert rest["data"][0]["entity_id"] == actor["id"]
+    assert rest["data"][0]["payload"]["name"] == "Neu GmbH"
+    assert "contact_email" not in rest["data"][0]["payload"]
+    empty = _feed(client, after=rest["next_after"])
+    assert (empty["data"], empty["next_after"]) == ([], rest["next_after"])
+
+
+def test_feed_filters_by_type_family_and_entity(client: TestClient) -> None:
+    first = create_actor(client)
+    second = create_actor(client)
+    client.delete(f"/v1/actors/{first['id']}")
+    client.post("/v1/news", json={"title": "Messe", "author_id": second["id"]})
+
+    def types(**params: Any) -> list[str]:
+        return [e["type"] for e in _feed(client, **params)["data"]]
+
+    assert types(type="actor.deleted") == ["actor.deleted"]
+    assert types(type="news.*") == ["news.published"]
+    assert types(type=["actor.deleted", "news.*"]) == ["actor.deleted", "news.published"]
+    assert types(entity_id=first["id"]) == ["actor.created", "actor.deleted"]
+    assert types(entity_type="news") == ["news.published"]
+
+
+def test_feed_rejects_bad_parameters(client: TestClient) -> None:
+    for params in (
+        {"type": "actor"},
+        {"type": "*"},
+        {"after": -1},
+        {"limit": 101},
+        {"entity_type": "Actor!"},
+    ):
+        response = client.get("/v1/events", params=params)
+        assert response.status_code == 422, params
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_fresh_events_wait_for_the_settle_time(database_url: str, engine: Engine) -> None:
+    settings = Settings(database_url=database_url, event_feed_settle_seconds=3600)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        create_actor(client)
+        assert _feed(client)["data"] == []
