@@ -27,6 +27,7 @@ from radar.services.common import (
     ensure_unique_external_id,
     fetch_page,
     flush_or_conflict,
+    linked_to,
     matches_text,
     text_search_value,
     touch,
@@ -99,17 +100,16 @@ def list_actors(
     if topics:
         topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
-            col(Actor.id).in_(
-                select(col(ActorTopic.actor_id)).where(col(ActorTopic.topic_slug).in_(topics))
-            )
+            linked_to(Actor.id, ActorTopic.actor_id, ActorTopic.topic_slug, topics)
         )
     if action_fields:
         taxonomy.resolve_action_fields(session, action_fields, loc=("query", "action_field"))
         statement = statement.where(
-            col(Actor.id).in_(
-                select(col(ActorActionField.actor_id)).where(
-                    col(ActorActionField.action_field_slug).in_(action_fields)
-                )
+            linked_to(
+                Actor.id,
+                ActorActionField.actor_id,
+                ActorActionField.action_field_slug,
+                action_fields,
             )
         )
     if kinds:

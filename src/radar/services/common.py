@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from radar.errors import Conflict, PreconditionFailed
 from radar.matching.normalise import fold
@@ -40,6 +40,13 @@ def matches_text(column: Any, query: str) -> ColumnElement[bool]:
     """A portable, case- and umlaut-insensitive substring filter on a folded text column."""
     escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{escaped}%", escape="\\")  # type: ignore[no-any-return]
+
+
+def linked_to(
+    owner_id: Any, link_owner_id: Any, link_value: Any, values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """Rows having a link row (e.g. actor_topic) whose value is any of `values`."""
+    return col(owner_id).in_(select(col(link_owner_id)).where(col(link_value).in_(values)))
 
 
 def fetch_page(

@@ -30,6 +30,7 @@ from radar.services.common import (
     check_version,
     fetch_page,
     flush_or_conflict,
+    linked_to,
     matches_text,
     text_search_value,
     touch,
@@ -116,17 +117,16 @@ def list_groups(
     if topics:
         topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
-            col(WorkingGroup.id).in_(
-                select(col(GroupTopic.group_id)).where(col(GroupTopic.topic_slug).in_(topics))
-            )
+            linked_to(WorkingGroup.id, GroupTopic.group_id, GroupTopic.topic_slug, topics)
         )
     if action_fields:
         taxonomy.resolve_action_fields(session, action_fields, loc=("query", "action_field"))
         statement = statement.where(
-            col(WorkingGroup.id).in_(
-                select(col(GroupActionField.group_id)).where(
-                    col(GroupActionField.action_field_slug).in_(action_fields)
-                )
+            linked_to(
+                WorkingGroup.id,
+                GroupActionField.group_id,
+                GroupActionField.action_field_slug,
+                action_fields,
             )
         )
     if member is not None:

@@ -34,6 +34,7 @@ from radar.services.common import (
     ensure_unique_external_id,
     fetch_page,
     flush_or_conflict,
+    linked_to,
     matches_text,
     text_search_value,
     touch,
@@ -126,17 +127,13 @@ def list_ideas(
     if topics:
         topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
-            col(Idea.id).in_(
-                select(col(IdeaTopic.idea_id)).where(col(IdeaTopic.topic_slug).in_(topics))
-            )
+            linked_to(Idea.id, IdeaTopic.idea_id, IdeaTopic.topic_slug, topics)
         )
     if action_fields:
         taxonomy.resolve_action_fields(session, action_fields, loc=("query", "action_field"))
         statement = statement.where(
-            col(Idea.id).in_(
-                select(col(IdeaActionField.idea_id)).where(
-                    col(IdeaActionField.action_field_slug).in_(action_fields)
-                )
+            linked_to(
+                Idea.id, IdeaActionField.idea_id, IdeaActionField.action_field_slug, action_fields
             )
         )
     if kinds:

@@ -26,6 +26,7 @@ from radar.services.common import (
     check_version,
     fetch_page,
     flush_or_conflict,
+    linked_to,
     matches_text,
     text_search_value,
     touch,
@@ -90,9 +91,7 @@ def list_news(
     if topics:
         topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
-            col(News.id).in_(
-                select(col(NewsTopic.news_id)).where(col(NewsTopic.topic_slug).in_(topics))
-            )
+            linked_to(News.id, NewsTopic.news_id, NewsTopic.topic_slug, topics)
         )
     if author_id is not None:
         statement = statement.where(col(News.author_id) == author_id)
