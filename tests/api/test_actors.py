@@ -248,6 +248,15 @@ def test_body_over_the_limit_is_a_413(client: TestClient) -> None:
     assert client.get("/v1/actors").json()["count"] == 0
 
 
+def test_unreadable_body_is_a_400_problem(client: TestClient) -> None:
+    response = client.post(
+        "/v1/actors", content=b"7A\x12\xff\xfeM\x07", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM
+    assert "400" in client.get("/openapi.json").json()["paths"]["/v1/actors"]["post"]["responses"]
+
+
 def test_malformed_json_is_a_422(client: TestClient) -> None:
     response = client.post(
         "/v1/actors", content=b"{not json", headers={"content-type": "application/json"}

@@ -104,15 +104,17 @@ def _context_field(error: dict[str, Any]) -> tuple[str, ...]:
     return (field,) if isinstance(field, str) else ()
 
 
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` declaration of the problem statuses an endpoint can return."""
+def problems(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` declaration of the problem statuses an endpoint can return; `body`
+    adds those of a request body: 400 (unreadable), 413 (too large), 422 (invalid)."""
+    codes = sorted({*statuses, *((400, 413, 422) if body else ())})
     return {
         status: {
             "model": Problem,
             "description": HTTPStatus(status).phrase,
             "content": {PROBLEM_MEDIA_TYPE: {}},
         }
-        for status in statuses
+        for status in codes
     }
 
 

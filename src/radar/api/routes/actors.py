@@ -56,7 +56,7 @@ def list_actors(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ActorPublic,
-    responses=problems(409, 413, 422),
+    responses=problems(409, body=True),
 )
 def create_actor(
     body: ActorCreate, session: SessionDep, request: Request, response: Response
@@ -81,7 +81,7 @@ def read_actor(
 
 
 @router.patch(
-    "/{actor_id}", response_model=ActorPublic, responses=problems(404, 409, 412, 413, 422)
+    "/{actor_id}", response_model=ActorPublic, responses=problems(404, 409, 412, body=True)
 )
 def update_actor(
     actor_id: uuid.UUID,

@@ -73,7 +73,7 @@ def list_groups(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=WorkingGroupPublic,
-    responses=problems(409, 413, 422),
+    responses=problems(409, body=True),
 )
 def create_group(
     body: WorkingGroupCreate, session: SessionDep, request: Request, response: Response
@@ -99,7 +99,7 @@ def read_group(
 
 
 @router.patch(
-    "/{group_id}", response_model=WorkingGroupPublic, responses=problems(404, 409, 412, 413, 422)
+    "/{group_id}", response_model=WorkingGroupPublic, responses=problems(404, 409, 412, body=True)
 )
 def update_group(
     group_id: uuid.UUID,
@@ -145,7 +145,7 @@ def list_members(
     "/{group_id}/members",
     status_code=status.HTTP_201_CREATED,
     response_model=MemberPublic,
-    responses=problems(404, 409, 412, 413, 422),
+    responses=problems(404, 409, 412, body=True),
 )
 def join_group(
     group_id: uuid.UUID,
@@ -194,7 +194,7 @@ def approve_member(
 @router.patch(
     "/{group_id}/members/{actor_id}",
     response_model=MemberPublic,
-    responses=problems(404, 409, 412, 413, 422),
+    responses=problems(404, 409, 412, body=True),
 )
 def change_member_role(
     group_id: uuid.UUID,

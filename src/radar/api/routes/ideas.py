@@ -84,7 +84,7 @@ def list_ideas(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=IdeaPublic,
-    responses=problems(409, 413, 422),
+    responses=problems(409, body=True),
 )
 def create_idea(
     body: IdeaCreate, session: SessionDep, request: Request, response: Response
@@ -109,7 +109,7 @@ def read_idea(
     return idea
 
 
-@router.patch("/{idea_id}", response_model=IdeaPublic, responses=problems(404, 409, 412, 413, 422))
+@router.patch("/{idea_id}", response_model=IdeaPublic, responses=problems(404, 409, 412, body=True))
 def update_idea(
     idea_id: uuid.UUID,
     body: IdeaUpdate,
@@ -156,7 +156,7 @@ def list_participants(
     response_model=ParticipantPublic,
     responses={
         status.HTTP_201_CREATED: {"model": ParticipantPublic, "description": "Added"},
-        **problems(404, 409, 412, 413, 422),
+        **problems(404, 409, 412, body=True),
     },
 )
 def put_participant(

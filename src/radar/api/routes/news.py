@@ -63,7 +63,7 @@ def list_news(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=NewsPublic,
-    responses=problems(409, 413, 422),
+    responses=problems(409, body=True),
 )
 def create_news(
     body: NewsCreate, session: SessionDep, request: Request, response: Response
@@ -88,7 +88,7 @@ def read_news(
     return news
 
 
-@router.patch("/{news_id}", response_model=NewsPublic, responses=problems(404, 409, 412, 413, 422))
+@router.patch("/{news_id}", response_model=NewsPublic, responses=problems(404, 409, 412, body=True))
 def update_news(
     news_id: uuid.UUID,
     body: NewsUpdate,
