@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,8 +12,10 @@ from sqlmodel import Session
 import radar.models  # noqa: F401  (registers every table on the metadata)
 from radar.api.app import create_app
 from radar.db import make_engine, upgrade
+from radar.models.account import Role
 from radar.models.base import metadata
 from radar.settings import Settings
+from tests.factories import issue_token
 
 POSTGRES_URL = os.environ.get(
     "RADAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -77,14 +79,42 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, max_body_bytes=65_536, event_feed_settle_seconds=0)
+    return Settings(
+        database_url=database_url,
+        max_body_bytes=65_536,
+        event_feed_settle_seconds=0,
+        rate_limit_per_minute=0,
+        anonymous_rate_limit_per_minute=0,
+    )
+
+
+ClientFactory = Callable[..., TestClient]
 
 
 @pytest.fixture
-def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
-    """An HTTP client on an app bound to the test database."""
-    with TestClient(create_app(settings, engine=engine)) as test_client:
-        yield test_client
+def make_client(settings: Settings, engine: Engine) -> Iterator[ClientFactory]:
+    """Clients signed in with a role (managing the given actors), or anonymous for role None."""
+    app = create_app(settings, engine=engine)
+    clients: list[TestClient] = []
+
+    def make(role: Role | None, actor_ids: Sequence[uuid.UUID | str] = ()) -> TestClient:
+        headers = {}
+        if role is not None:
+            ids = [uuid.UUID(str(actor_id)) for actor_id in actor_ids]
+            headers["Authorization"] = f"Bearer {issue_token(engine, role, ids)}"
+        test_client = TestClient(app, headers=headers)
+        clients.append(test_client.__enter__())
+        return test_client
+
+    yield make
+    for test_client in clients:
+        test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> TestClient:
+    """An HTTP client signed in as an admin, on an app bound to the test database."""
+    return make_client(Role.admin)
 
 
 @pytest.fixture

@@ -1,9 +1,16 @@
 """Request bodies for tests: valid by default, overridable per test."""
 
 import itertools
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from radar.db import session_scope
+from radar.models.account import AccountCreate, Role, TokenCreate
+from radar.services import accounts
 
 _counter = itertools.count(1)
 
@@ -47,3 +54,14 @@ def create_actor(client: TestClient, **overrides: Any) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()
     return data
+
+
+def issue_token(engine: Engine, role: Role, actor_ids: Sequence[uuid.UUID] = ()) -> str:
+    """A new account with `role` managing `actor_ids`, and a bearer token for it."""
+    with session_scope(engine) as session:
+        account = accounts.create_account(
+            session, data=AccountCreate(name=f"{role} account", role=role, actor_ids=actor_ids)
+        )
+        return accounts.create_token(
+            session, account_id=account.id, data=TokenCreate(name="test")
+        ).token

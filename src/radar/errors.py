@@ -22,10 +22,25 @@ class RadarError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
+    headers: dict[str, str] = {}
+
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extensions = extensions
+
+
+class Unauthorized(RadarError):
+    status = 401
+    slug = "unauthorized"
+    title = "Unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="radar"'}
+
+
+class Forbidden(RadarError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
 
 
 class NotFound(RadarError):
@@ -60,3 +75,13 @@ class Unavailable(RadarError):
     status = 503
     slug = "unavailable"
     title = "Service unavailable"
+
+
+class TooManyRequests(RadarError):
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.headers = {"Retry-After": str(retry_after)}

@@ -28,6 +28,16 @@ class Settings(BaseSettings):
         default_factory=list, description='Origins allowed by CORS, e.g. ["https://radar.example"].'
     )
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
+    public_read: bool = Field(
+        default=False,
+        description="Let anonymous callers read public profiles, ideas, groups and news.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per minute per token (0: no limit)."
+    )
+    anonymous_rate_limit_per_minute: int = Field(
+        default=60, ge=0, description="Requests per minute per IP address without a token."
+    )
     event_feed_settle_seconds: float = Field(
         default=2.0,
         ge=0,

@@ -6,8 +6,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from radar.api.app import create_app
+from radar.models.account import Role
 from radar.settings import Settings
-from tests.factories import create_actor
+from tests.factories import create_actor, issue_token
 
 
 def _feed(client: TestClient, **params: Any) -> dict[str, Any]:
@@ -64,7 +65,10 @@ def test_feed_rejects_bad_parameters(client: TestClient) -> None:
 
 
 def test_fresh_events_wait_for_the_settle_time(database_url: str, engine: Engine) -> None:
-    settings = Settings(database_url=database_url, event_feed_settle_seconds=3600)
-    with TestClient(create_app(settings, engine=engine)) as client:
+    settings = Settings(
+        database_url=database_url, event_feed_settle_seconds=3600, rate_limit_per_minute=0
+    )
+    headers = {"Authorization": f"Bearer {issue_token(engine, Role.admin)}"}
+    with TestClient(create_app(settings, engine=engine), headers=headers) as client:
         create_actor(client)
         assert _feed(client)["data"] == []

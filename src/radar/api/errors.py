@@ -131,6 +131,7 @@ def install_error_handlers(app: FastAPI) -> None:
             title=exc.title,
             detail=exc.detail,
             errors=errors,
+            headers=exc.headers or None,
             **exc.extensions,
         )
 

@@ -1,18 +1,23 @@
 """SQLModel tables and their API schemas, one module per entity."""
 
+from radar.models.account import Account, AccountActor, ApiToken
 from radar.models.action_field import ActionField
 from radar.models.actor import Actor, ActorActionField, ActorTopic
 from radar.models.event import Event
 from radar.models.group import GroupActionField, GroupMember, GroupTopic, WorkingGroup
 from radar.models.idea import Idea, IdeaActionField, IdeaParticipant, IdeaTopic
 from radar.models.news import News, NewsTopic
+from radar.models.rate_limit import RateLimitWindow
 from radar.models.topic import Topic, TopicActionField
 
 __all__ = [
+    "Account",
+    "AccountActor",
     "ActionField",
     "Actor",
     "ActorActionField",
     "ActorTopic",
+    "ApiToken",
     "Event",
     "GroupActionField",
     "GroupMember",
@@ -23,6 +28,7 @@ __all__ = [
     "IdeaTopic",
     "News",
     "NewsTopic",
+    "RateLimitWindow",
     "Topic",
     "TopicActionField",
     "WorkingGroup",

@@ -25,6 +25,8 @@ class Event(SQLModel, table=True):
     entity_id: uuid.UUID = Field(index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    # The snapshot is of something only its managers and admins may see (a private profile).
+    private: bool = Field(default=False)
 
 
 class EventPublic(SQLModel):

@@ -3,8 +3,9 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
+from radar.api.auth import authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
     PageDep,
@@ -17,7 +18,7 @@ from radar.api.errors import problems
 from radar.models.actor import ActorCreate, ActorKind, ActorPublic, ActorsPublic, ActorUpdate
 from radar.services import actors
 
-router = APIRouter(prefix="/v1/actors", tags=["actors"])
+router = authenticated_router(prefix="/v1/actors", tags=["actors"])
 
 ActorSort = Literal["name", "updated_at", "-updated_at", "created_at"]
 

@@ -4,15 +4,16 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import StringConstraints
 
+from radar.api.auth import authenticated_router
 from radar.api.deps import SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.models.event import EventsPage
 from radar.services import events
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+router = authenticated_router(prefix="/v1/events", tags=["events"])
 
 EventTypeFilter = Annotated[
     str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+|\.\*)$", max_length=64)

@@ -3,8 +3,9 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
+from radar.api.auth import authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
     PageDep,
@@ -28,7 +29,7 @@ from radar.models.group import (
 )
 from radar.services import groups, memberships
 
-router = APIRouter(prefix="/v1/groups", tags=["groups"])
+router = authenticated_router(prefix="/v1/groups", tags=["groups"])
 
 GroupSort = Literal["name", "updated_at", "-updated_at", "created_at"]
 

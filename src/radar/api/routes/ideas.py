@@ -3,8 +3,9 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
+from radar.api.auth import authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
     PageDep,
@@ -27,7 +28,7 @@ from radar.models.idea import (
 )
 from radar.services import ideas, participants
 
-router = APIRouter(prefix="/v1/ideas", tags=["ideas"])
+router = authenticated_router(prefix="/v1/ideas", tags=["ideas"])
 
 IdeaSort = Literal["title", "updated_at", "-updated_at", "created_at", "start_date"]
 

@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
+from radar.api.auth import authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
     PageDep,
@@ -19,7 +20,7 @@ from radar.api.errors import problems
 from radar.models.news import NewsCreate, NewsListPublic, NewsPublic, NewsUpdate
 from radar.services import news as news_service
 
-router = APIRouter(prefix="/v1/news", tags=["news"])
+router = authenticated_router(prefix="/v1/news", tags=["news"])
 
 NewsSort = Literal["-published_at", "published_at", "title", "-updated_at"]
 

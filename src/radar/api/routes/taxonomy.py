@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from radar.api.auth import authenticated_router
 from radar.api.deps import SessionDep
 from radar.api.errors import problems
 from radar.models.action_field import ActionFieldPublic
 from radar.models.topic import TopicPublic
 from radar.services import taxonomy
 
-router = APIRouter(prefix="/v1", tags=["taxonomy"])
+router = authenticated_router(prefix="/v1", tags=["taxonomy"])
 
 
 @router.get("/topics", response_model=list[TopicPublic], responses=problems(422))

@@ -1,0 +1,82 @@
+"""Authentication of every /v1 request: bearer token → principal, anonymous rules, rate limit."""
+
+from enum import Enum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from radar.api.deps import SettingsDep
+from radar.api.errors import problems
+from radar.db import session_scope
+from radar.errors import TooManyRequests, Unauthorized
+from radar.services import accounts, rate_limits
+from radar.services.access import ANONYMOUS, Principal
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Declares the scheme in OpenAPI (the Authorize button in /docs); we report errors ourselves.
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="`Authorization: Bearer radar_…` — create tokens with `radar token create`.",
+)
+
+
+def get_principal(
+    request: Request,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal:
+    """Who is calling; 401 for bad tokens, 401 for anonymous callers unless public read is
+    on (GET only), 429 beyond the caller's rate limit."""
+    engine = request.app.state.engine
+    if request.headers.get("authorization") and credentials is None:
+        raise Unauthorized("Send the token as `Authorization: Bearer radar_…`")
+    # Its own short transactions, before the request's unit of work takes any lock.
+    try:
+        with session_scope(engine, write=False) as session:
+            principal = (
+                ANONYMOUS
+                if credentials is None
+                else accounts.authenticate(session, secret=credentials.credentials)
+            )
+    except Unauthorized:
+        _limit_rate(engine, _address_key(request), settings.anonymous_rate_limit_per_minute)
+        raise
+    if principal.token_id is None:
+        _limit_rate(engine, _address_key(request), settings.anonymous_rate_limit_per_minute)
+    else:
+        _limit_rate(engine, f"token:{principal.token_id}", settings.rate_limit_per_minute)
+        with engine.begin() as connection:
+            accounts.note_token_use(connection, token_id=principal.token_id)
+    if principal.is_anonymous and not (settings.public_read and request.method in SAFE_METHODS):
+        raise Unauthorized("Sign in: send `Authorization: Bearer radar_…`")
+    return principal
+
+
+def _address_key(request: Request) -> str:
+    return f"ip:{request.client.host if request.client else 'unknown'}"
+
+
+def _limit_rate(engine: Engine, key: str, limit: int) -> None:
+    if not limit:
+        return
+    wait = rate_limits.count_request(engine, key=key, limit=limit)
+    if wait is not None:
+        raise TooManyRequests(
+            f"More than {limit} requests per minute; retry in {wait} s", retry_after=wait
+        )
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def authenticated_router(*, prefix: str, tags: list[str]) -> APIRouter:
+    """A router whose every endpoint authenticates its caller (and may answer 401 or 429)."""
+    return APIRouter(
+        prefix=prefix,
+        tags=list[str | Enum](tags),
+        dependencies=[Depends(get_principal)],
+        responses=problems(401, 429),
+    )

@@ -1,0 +1,170 @@
+"""Accounts, the actors they manage, and bearer tokens (shown once, stored as a hash)."""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, select, update
+from sqlmodel import Session, col
+
+from radar.errors import FieldError, InvalidInput, NotFound, Unauthorized
+from radar.models.account import (
+    Account,
+    AccountActor,
+    AccountCreate,
+    AccountPublic,
+    ApiToken,
+    TokenCreate,
+    TokenCreated,
+    TokenPublic,
+)
+from radar.models.actor import Actor
+from radar.models.base import utcnow
+from radar.services.access import Principal
+
+TOKEN_PREFIX = "radar_"
+# last_used_at is a hint for people reviewing tokens: writing it more often costs a write per
+# request for nothing.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def digest(token: str) -> str:
+    """The stored form of a token: random tokens need no slow hash, SHA-256 suffices."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def account_public(session: Session, account: Account) -> AccountPublic:
+    return AccountPublic.model_validate(
+        account, update={"actor_ids": managed_actor_ids(session, account_id=account.id)}
+    )
+
+
+def managed_actor_ids(session: Session, *, account_id: uuid.UUID) -> list[uuid.UUID]:
+    """The actors an account manages, in a stable order."""
+    return list(
+        session.execute(
+            select(col(AccountActor.actor_id))
+            .where(col(AccountActor.account_id) == account_id)
+            .order_by(col(AccountActor.actor_id))
+        ).scalars()
+    )
+
+
+def get_account(session: Session, *, account_id: uuid.UUID) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"No account with id {account_id}")
+    return account
+
+
+def create_account(session: Session, *, data: AccountCreate) -> AccountPublic:
+    """Create an account; it manages the listed actors (422 naming any unknown one)."""
+    account = Account(name=data.name, role=data.role)
+    session.add(account)
+    session.flush()
+    for index, actor_id in enumerate(dict.fromkeys(data.actor_ids)):
+        if session.get(Actor, actor_id) is None:
+            raise InvalidInput(
+                [FieldError(loc=("body", "actor_ids", index), message=f"No actor {actor_id}")]
+            )
+        session.add(AccountActor(account_id=account.id, actor_id=actor_id))
+    session.flush()
+    return account_public(session, account)
+
+
+def list_accounts(session: Session) -> list[AccountPublic]:
+    accounts = session.execute(select(Account).order_by(col(Account.name), col(Account.id)))
+    return [account_public(session, account) for account in accounts.scalars()]
+
+
+def grant_actor(session: Session, *, account_id: uuid.UUID, actor_id: uuid.UUID) -> AccountPublic:
+    """Let an account manage an actor (idempotent)."""
+    account = get_account(session, account_id=account_id)
+    if session.get(Actor, actor_id) is None:
+        raise NotFound(f"No actor with id {actor_id}")
+    if session.get(AccountActor, (account_id, actor_id)) is None:
+        session.add(AccountActor(account_id=account_id, actor_id=actor_id))
+        session.flush()
+    return account_public(session, account)
+
+
+def revoke_actor(session: Session, *, account_id: uuid.UUID, actor_id: uuid.UUID) -> None:
+    """The account no longer manages the actor (404 when it did not)."""
+    link = session.get(AccountActor, (account_id, actor_id))
+    if link is None:
+        raise NotFound(f"Account {account_id} does not manage actor {actor_id}")
+    session.delete(link)
+    session.flush()
+
+
+def create_token(session: Session, *, account_id: uuid.UUID, data: TokenCreate) -> TokenCreated:
+    """A new bearer token for the account; the only time its secret is returned."""
+    get_account(session, account_id=account_id)
+    if data.expires_at is not None and data.expires_at.utcoffset() is None:
+        raise InvalidInput(
+            [FieldError(loc=("body", "expires_at"), message="expires_at needs a timezone")]
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        account_id=account_id, name=data.name, digest=digest(secret), expires_at=data.expires_at
+    )
+    session.add(token)
+    session.flush()
+    return TokenCreated.model_validate(token, update={"token": secret})
+
+
+def list_tokens(session: Session, *, account_id: uuid.UUID) -> list[TokenPublic]:
+    get_account(session, account_id=account_id)
+    tokens = session.execute(
+        select(ApiToken)
+        .where(col(ApiToken.account_id) == account_id)
+        .order_by(col(ApiToken.created_at), col(ApiToken.id))
+    )
+    return [TokenPublic.model_validate(token) for token in tokens.scalars()]
+
+
+def revoke_token(session: Session, *, account_id: uuid.UUID, token_id: uuid.UUID) -> None:
+    """Revoke a token at once (idempotent; 404 when it is not the account's)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.account_id != account_id:
+        raise NotFound(f"No token {token_id} for account {account_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+
+
+def authenticate(session: Session, *, secret: str) -> Principal:
+    """The principal a bearer token stands for; 401 for unknown, revoked or expired tokens."""
+    stored = session.execute(
+        select(ApiToken).where(col(ApiToken.digest) == digest(secret))
+    ).scalar_one_or_none()
+    if stored is None or not hmac.compare_digest(stored.digest, digest(secret)):
+        raise Unauthorized("Unknown bearer token")
+    now = datetime.now(UTC)
+    if stored.revoked_at is not None:
+        raise Unauthorized("This token was revoked")
+    if stored.expires_at is not None and stored.expires_at <= now:
+        raise Unauthorized("This token has expired")
+    account = get_account(session, account_id=stored.account_id)
+    return Principal(
+        role=account.role,
+        account_id=account.id,
+        token_id=stored.id,
+        actor_ids=frozenset(managed_actor_ids(session, account_id=account.id)),
+    )
+
+
+def note_token_use(connection: Connection, *, token_id: uuid.UUID) -> None:
+    """Record when a token was last used (at most once per LAST_USED_RESOLUTION)."""
+    now = utcnow()
+    connection.execute(
+        update(ApiToken)
+        .where(
+            col(ApiToken.id) == token_id,
+            (col(ApiToken.last_used_at).is_(None))
+            | (col(ApiToken.last_used_at) < now - LAST_USED_RESOLUTION),
+        )
+        .values(last_used_at=now)
+    )
