@@ -60,7 +60,8 @@ def issue_token(engine: Engine, role: Role, actor_ids: Sequence[uuid.UUID] = ())
     """A new account with `role` managing `actor_ids`, and a bearer token for it."""
     with session_scope(engine) as session:
         account = accounts.create_account(
-            session, data=AccountCreate(name=f"{role} account", role=role, actor_ids=actor_ids)
+            session,
+            data=AccountCreate(name=f"{role} account", role=role, actor_ids=list(actor_ids)),
         )
         return accounts.create_token(
             session, account_id=account.id, data=TokenCreate(name="test")

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, event, func
 from sqlmodel import Session, col, select
 
 from radar.models.event import Event
+from radar.models.group import WorkingGroup
 from tests.factories import FIELD_PRODUCTION, TOPIC_AI
 
 _counter = itertools.count(1)
@@ -112,3 +113,14 @@ def read_group(client: TestClient, group_id: str) -> dict[str, Any]:
 def member_url(group_id: str, actor_id: str) -> str:
     """The URL of one actor's membership in a group."""
     return f"/v1/groups/{group_id}/members/{actor_id}"
+
+
+def group_state(admin: TestClient, session: Session, group_id: str) -> dict[str, Any]:
+    """What a refused write must leave as it was: the group, its members, how many groups and
+    events there are (read as an admin, who sees every member)."""
+    return {
+        "group": read_group(admin, group_id),
+        "members": members(admin, group_id),
+        "groups": count_rows(session, WorkingGroup),
+        "events": len(recorded_events(session)),
+    }

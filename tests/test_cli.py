@@ -1,16 +1,20 @@
-"""The `radar` command: schema upgrades, the demo data set and the OpenAPI export."""
+"""The `radar` command: schema upgrades, the demo data set, tokens and the OpenAPI export."""
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from radar.api.app import openapi_document
+from radar.api.app import create_app, openapi_document
 from radar.cli import main
+from radar.models.account import Account
 from radar.models.actor import Actor
-from radar.settings import get_settings
+from radar.settings import Settings, get_settings
+from tests.factories import create_actor
 
 
 @pytest.fixture
@@ -22,16 +26,113 @@ def environment(monkeypatch: pytest.MonkeyPatch, database_url: str, engine: Engi
     get_settings.cache_clear()
 
 
+def _me(settings: Settings, engine: Engine, token: str) -> dict[str, Any]:
+    """The account a token signs in as, asked over HTTP."""
+    app = create_app(settings, engine=engine)
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
+        response = client.get("/v1/me")
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def _demo_tokens(output: str) -> dict[str, str]:
+    """The `admin token: …` and `member token: …` lines `radar demo` prints."""
+    return dict(line.split(" token: ", 1) for line in output.splitlines() if " token: " in line)
+
+
 @pytest.mark.usefixtures("environment")
-def test_db_upgrade_and_demo(session: Session, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_upgrade_and_demo(
+    session: Session, settings: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["db", "upgrade"]) == 0
     assert main(["demo"]) == 0
-    assert "new actors" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "new actors" in output
     actors = session.execute(select(func.count()).select_from(Actor)).scalar_one()
     assert actors >= 60
+    first_tokens = _demo_tokens(output)
+    assert list(first_tokens) == ["admin", "member"]
+    demo_actor = session.execute(
+        select(col(Actor.id)).where(col(Actor.external_id) == "demo-actor-001")
+    ).scalar_one()
+    admin = _me(settings, engine, first_tokens["admin"])
+    member = _me(settings, engine, first_tokens["member"])
+    assert (admin["name"], admin["role"]) == ("Demo admin", "admin")
+    assert (member["name"], member["role"]) == ("Demo member", "member")
+    assert member["actor_ids"] == [str(demo_actor)]
+
     assert main(["demo"]) == 0
-    assert "0 new actors" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "0 new actors" in output
     assert session.execute(select(func.count()).select_from(Actor)).scalar_one() == actors
+    second_tokens = _demo_tokens(output)
+    assert set(second_tokens.values()).isdisjoint(first_tokens.values())
+    # The same accounts, with a fresh token each run; the earlier tokens keep working.
+    assert _me(settings, engine, second_tokens["admin"]) == admin
+    assert _me(settings, engine, second_tokens["member"]) == member
+    assert _me(settings, engine, first_tokens["member"]) == member
+    assert session.execute(select(func.count()).select_from(Account)).scalar_one() == 2
+
+
+@pytest.mark.usefixtures("environment")
+def test_token_create_prints_a_working_token_last(
+    client: TestClient,
+    settings: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    actor_ids = sorted([create_actor(client)["id"], create_actor(client)["id"]])
+    arguments = ["token", "create", "--role", "member", "--name", "Kreis Olpe"]
+    arguments += ["--actor", actor_ids[0], "--actor", actor_ids[1], "--expires-in-days", "30"]
+    assert main(arguments) == 0
+    captured = capsys.readouterr()
+    token = captured.out.splitlines()[-1]
+    assert token.startswith("radar_")
+    assert captured.out == token + "\n"
+    assert "expires: 20" in captured.err
+    account = _me(settings, engine, token)
+    assert (account["name"], account["role"], account["actor_ids"]) == (
+        "Kreis Olpe",
+        "member",
+        actor_ids,
+    )
+    (listed,) = client.get(f"/v1/accounts/{account['id']}/tokens").json()["data"]
+    assert listed["expires_at"] is not None
+
+    assert main(["token", "create", "--role", "admin", "--name", "Ops"]) == 0
+    assert _me(settings, engine, capsys.readouterr().out.splitlines()[-1])["role"] == "admin"
+
+
+@pytest.mark.usefixtures("environment")
+def test_token_create_refuses_an_unknown_actor(
+    session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = "00000000-0000-4000-8000-000000000000"
+    arguments = ["token", "create", "--role", "member", "--name", "x", "--actor", missing]
+    assert main(arguments) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"No actor {missing}" in captured.err
+    assert session.execute(select(func.count()).select_from(Account)).scalar_one() == 0
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--role", "root", "--name", "x"],
+        ["--role", "member"],
+        ["--role", "member", "--name", "x", "--actor", "not-a-uuid"],
+        ["--role", "member", "--name", "x", "--expires-in-days", "0"],
+    ],
+)
+def test_token_create_rejects_bad_arguments(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["token", "create", *arguments])
+    assert exit_info.value.code == 2
+    assert "usage: radar token create" in capsys.readouterr().err
 
 
 def test_openapi_export_writes_the_document(tmp_path: Path) -> None:

@@ -1,18 +1,27 @@
-"""The `radar` command: serve, db, demo, openapi."""
+"""The `radar` command: serve, db, demo, token, openapi."""
 
 import argparse
 import json
 import logging
 import sys
+import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
 from radar.db import make_engine, session_scope, upgrade
+from radar.errors import InvalidInput, RadarError
+from radar.models.account import AccountCreate, Role, TokenCreate
+from radar.models.base import utcnow
 from radar.settings import Settings, get_settings
 
 log = logging.getLogger("radar")
+
+# The demo member manages this demo actor.
+DEMO_MEMBER_ACTOR = "demo-actor-001"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,8 +53,38 @@ def _parser() -> argparse.ArgumentParser:
     db_upgrade.add_argument("revision", nargs="?", default="head")
     db_upgrade.set_defaults(handler=_db_upgrade)
 
-    demo = commands.add_parser("demo", help="load the demo data set (idempotent)")
+    demo = commands.add_parser(
+        "demo", help="load the demo data set (idempotent) and print an admin and a member token"
+    )
     demo.set_defaults(handler=_demo)
+
+    token = commands.add_parser("token", help="API accounts and bearer tokens")
+    token_commands = token.add_subparsers(required=True, metavar="ACTION")
+    token_create = token_commands.add_parser(
+        "create",
+        help="create an account and a bearer token for it; the token is the last line of output",
+    )
+    token_create.add_argument(
+        "--role", required=True, choices=[role.value for role in Role], help="the account's role"
+    )
+    token_create.add_argument("--name", required=True, help="the account's name")
+    token_create.add_argument(
+        "--actor",
+        dest="actor_ids",
+        type=uuid.UUID,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="id of an actor the account manages (repeatable)",
+    )
+    token_create.add_argument(
+        "--expires-in-days",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="the token expires after N days (default: never)",
+    )
+    token_create.set_defaults(handler=_token_create)
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument(
@@ -86,17 +125,73 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def _demo(_args: argparse.Namespace, settings: Settings) -> int:
     from radar.demo import load_demo
+    from radar.services.accounts import ensure_demo_accounts
 
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
         with session_scope(engine) as session:
             counts = load_demo(session)
+            tokens = ensure_demo_accounts(session, member_actor_external_id=DEMO_MEMBER_ACTOR)
     finally:
         engine.dispose()
     summary = ", ".join(f"{created} new {kind}" for kind, created in counts.items())
     print(f"demo data loaded: {summary}")
+    print(f"the demo member manages the actor {DEMO_MEMBER_ACTOR}", file=sys.stderr)
+    for role, created in tokens.items():
+        print(f"{role} token: {created.token}")
     return 0
+
+
+def _token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from radar.services import accounts
+
+    expires_at = (
+        None if args.expires_in_days is None else utcnow() + timedelta(days=args.expires_in_days)
+    )
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            account = accounts.create_account(
+                session,
+                data=AccountCreate(name=args.name, role=Role(args.role), actor_ids=args.actor_ids),
+            )
+            token = accounts.create_token(
+                session,
+                account_id=account.id,
+                data=TokenCreate(name="radar token create", expires_at=expires_at),
+            )
+    except (RadarError, ValidationError) as error:
+        for message in _messages(error):
+            print(f"radar token create: {message}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    managed = ", ".join(str(actor_id) for actor_id in account.actor_ids) or "none"
+    expiry = token.expires_at.isoformat() if token.expires_at else "never"
+    print(
+        f"account {account.id} ({account.role}, {account.name!r}); manages actors: {managed}\n"
+        f"token {token.id}; expires: {expiry}; shown once, store it now:",
+        file=sys.stderr,
+    )
+    print(token.token)
+    return 0
+
+
+def _messages(error: RadarError | ValidationError) -> list[str]:
+    if isinstance(error, ValidationError):
+        return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
+    if isinstance(error, InvalidInput):
+        return [field_error.message for field_error in error.errors]
+    return [error.detail]
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of days, got {value}")
+    return value
 
 
 def _openapi(args: argparse.Namespace, settings: Settings) -> int:

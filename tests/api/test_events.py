@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from radar.api.app import create_app
 from radar.models.account import Role
 from radar.settings import Settings
+from tests.conftest import ClientFactory
 from tests.factories import create_actor, issue_token
 
 
@@ -72,3 +73,46 @@ def test_fresh_events_wait_for_the_settle_time(database_url: str, engine: Engine
     with TestClient(create_app(settings, engine=engine), headers=headers) as client:
         create_actor(client)
         assert _feed(client)["data"] == []
+
+
+def test_events_of_private_profiles_are_for_admins_only(
+    client: TestClient, make_client: ClientFactory
+) -> None:
+    private = create_actor(client, visibility="private")
+    members_only = create_actor(client, visibility="members")
+    client.patch(f"/v1/actors/{private['id']}", json={"visibility": "public"})
+
+    def seen(role: Role) -> list[tuple[str, str]]:
+        # Even the private actor's own manager: the feed is for syncing, not for managers.
+        reader = make_client(role, [private["id"]])
+        return [(e["entity_id"], e["type"]) for e in _feed(reader)["data"]]
+
+    assert seen(Role.admin) == [
+        (private["id"], "actor.created"),
+        (members_only["id"], "actor.created"),
+        (private["id"], "actor.updated"),
+    ]
+    for role in (Role.member, Role.analyst, Role.partner):
+        # The update made the profile public: its event is no longer private.
+        assert seen(role) == [
+            (members_only["id"], "actor.created"),
+            (private["id"], "actor.updated"),
+        ], role
+
+
+def test_feed_needs_sign_in_even_with_public_read(
+    database_url: str, engine: Engine, client: TestClient
+) -> None:
+    create_actor(client)
+    settings = Settings(
+        database_url=database_url,
+        public_read=True,
+        event_feed_settle_seconds=0,
+        rate_limit_per_minute=0,
+        anonymous_rate_limit_per_minute=0,
+    )
+    with TestClient(create_app(settings, engine=engine)) as anonymous:
+        assert anonymous.get("/v1/actors").status_code == 200
+        response = anonymous.get("/v1/events")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"

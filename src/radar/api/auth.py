@@ -3,7 +3,7 @@
 from enum import Enum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
@@ -25,12 +25,15 @@ bearer_scheme = HTTPBearer(
 
 def get_principal(
     request: Request,
+    response: Response,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
     """Who is calling; 401 for bad tokens, 401 for anonymous callers unless public read is
     on (GET only), 429 beyond the caller's rate limit."""
     engine = request.app.state.engine
+    # What a response shows depends on who asks: caches must key on the token too.
+    response.headers["Vary"] = "Authorization"
     if request.headers.get("authorization") and credentials is None:
         raise Unauthorized("Send the token as `Authorization: Bearer radar_…`")
     # Its own short transactions, before the request's unit of work takes any lock.

@@ -18,6 +18,7 @@ from radar.models.group import MemberRole, MemberStatus, WorkingGroup, WorkingGr
 from radar.models.idea import Idea, IdeaCreate
 from radar.models.news import News, NewsCreate
 from radar.services import actors, groups, ideas, memberships, news
+from radar.services.access import SYSTEM
 
 
 def demo_data() -> dict[str, list[dict[str, Any]]]:
@@ -54,7 +55,9 @@ def _load_actors(
         if key in existing:
             ids[key] = existing[key]
             continue
-        ids[key] = actors.create_actor(session, data=ActorCreate.model_validate(record)).id
+        ids[key] = actors.create_actor(
+            session, data=ActorCreate.model_validate(record), principal=SYSTEM
+        ).id
         created += 1
     return ids, created
 
@@ -77,7 +80,7 @@ def _load_ideas(
             {"actor_id": actor_ids[p["actor"]], "role": p["role"]}
             for p in record.get("participants", [])
         ]
-        ideas.create_idea(session, data=IdeaCreate.model_validate(fields))
+        ideas.create_idea(session, data=IdeaCreate.model_validate(fields), principal=SYSTEM)
         created += 1
     return created
 
@@ -93,16 +96,21 @@ def _load_groups(
         founder, *others = record["members"]
         fields = {k: v for k, v in record.items() if k != "members"}
         fields["founder_id"] = actor_ids[founder["actor"]]
-        group = groups.create_group(session, data=WorkingGroupCreate.model_validate(fields))
+        group = groups.create_group(
+            session, data=WorkingGroupCreate.model_validate(fields), principal=SYSTEM
+        )
         for member in others:
             membership = memberships.join_group(
                 session,
+                principal=SYSTEM,
                 group_id=group.id,
                 actor_id=actor_ids[member["actor"]],
                 role=MemberRole(member["role"]),
             )
             if membership.status == MemberStatus.pending:
-                memberships.approve_member(session, group_id=group.id, actor_id=membership.actor_id)
+                memberships.approve_member(
+                    session, group_id=group.id, actor_id=membership.actor_id, principal=SYSTEM
+                )
         created += 1
     return created
 
@@ -117,6 +125,6 @@ def _load_news(
             continue
         fields = {k: v for k, v in record.items() if k != "author"}
         fields["author_id"] = actor_ids[record["author"]] if record.get("author") else None
-        news.create_news(session, data=NewsCreate.model_validate(fields))
+        news.create_news(session, data=NewsCreate.model_validate(fields), principal=SYSTEM)
         created += 1
     return created

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from radar.models.base import InputModel, enum_type, new_id, utcnow
+from radar.models.base import InputModel, Page, enum_type, new_id, utcnow
 
 
 class Role(StrEnum):
@@ -83,3 +83,11 @@ class TokenPublic(SQLModel):
 
 class TokenCreated(TokenPublic):
     token: str = Field(description="The bearer token; shown this once, stored only as a hash.")
+
+
+class AccountsPublic(Page):
+    data: list[AccountPublic]
+
+
+class TokensPublic(Page):
+    data: list[TokenPublic]

@@ -1,10 +1,11 @@
 """Who is asking, and what they may see and change: the one place access rules live."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, false, or_, true
-from sqlmodel import col
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlmodel import Session, col
 
 from radar.errors import Forbidden, NotFound, Unauthorized
 from radar.models.account import Role
@@ -93,3 +94,41 @@ def ensure_visible(principal: Principal, actor: Actor) -> Actor:
 def sees_contacts(principal: Principal, actor_id: uuid.UUID) -> bool:
     """Personal contact fields: managers and cluster insiders, never anonymous or partners."""
     return principal.manages(actor_id) or principal.role in CONTACT_READER_ROLES
+
+
+def visible_actor_ids(
+    session: Session, principal: Principal, actor_ids: Iterable[uuid.UUID]
+) -> frozenset[uuid.UUID]:
+    """Those of `actor_ids` that exist and `principal` may see, in one query."""
+    wanted = set(actor_ids)
+    if not wanted:
+        return frozenset()
+    statement = select(col(Actor.id)).where(col(Actor.id).in_(wanted), visible_actors(principal))
+    return frozenset(session.execute(statement).scalars())
+
+
+def visible_actor(principal: Principal, actor_id: uuid.UUID) -> Select[uuid.UUID]:
+    """A subquery of `actor_id` alone, or of nothing when `principal` may not see it: list
+    filters by an actor the caller may not see find nothing."""
+    return select(col(Actor.id)).where(col(Actor.id) == actor_id, visible_actors(principal))
+
+
+def require_own_actor(principal: Principal, actor_id: uuid.UUID | None, *, field: str) -> None:
+    """403 unless `principal` writes and, short of an admin, names an actor it manages in
+    `field` (the owner of an idea, the author of a news item)."""
+    require_writer(principal)
+    if principal.is_admin or actor_id in principal.actor_ids:
+        return
+    if actor_id is None:
+        raise Forbidden(f"Members must give {field}: one of the actors their account manages")
+    raise Forbidden(
+        f"{field} {actor_id} is not an actor your account manages; members act for their own "
+        "actors only"
+    )
+
+
+def require_own_account(principal: Principal, *, account_id: uuid.UUID) -> None:
+    """Admins reach every account, others only their own (404 for any other: no probing)."""
+    require_signed_in(principal)
+    if not principal.is_admin and principal.account_id != account_id:
+        raise NotFound(f"No account with id {account_id}")

@@ -15,19 +15,24 @@ from radar.models.account import (
     AccountActor,
     AccountCreate,
     AccountPublic,
+    AccountsPublic,
     ApiToken,
+    Role,
     TokenCreate,
     TokenCreated,
     TokenPublic,
+    TokensPublic,
 )
 from radar.models.actor import Actor
 from radar.models.base import utcnow
-from radar.services.access import Principal
+from radar.services.access import Principal, require_signed_in
+from radar.services.common import PageRequest, fetch_page
 
 TOKEN_PREFIX = "radar_"
 # last_used_at is a hint for people reviewing tokens: writing it more often costs a write per
 # request for nothing.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+DEMO_ACCOUNTS = {Role.admin: "Demo admin", Role.member: "Demo member"}
 
 
 def digest(token: str) -> str:
@@ -39,6 +44,14 @@ def account_public(session: Session, account: Account) -> AccountPublic:
     return AccountPublic.model_validate(
         account, update={"actor_ids": managed_actor_ids(session, account_id=account.id)}
     )
+
+
+def own_account_id(principal: Principal) -> uuid.UUID:
+    """The caller's account; 401 for anonymous callers."""
+    require_signed_in(principal)
+    if principal.account_id is None:
+        raise Unauthorized("This caller has no account")
+    return principal.account_id
 
 
 def managed_actor_ids(session: Session, *, account_id: uuid.UUID) -> list[uuid.UUID]:
@@ -59,6 +72,10 @@ def get_account(session: Session, *, account_id: uuid.UUID) -> Account:
     return account
 
 
+def read_account(session: Session, *, account_id: uuid.UUID) -> AccountPublic:
+    return account_public(session, get_account(session, account_id=account_id))
+
+
 def create_account(session: Session, *, data: AccountCreate) -> AccountPublic:
     """Create an account; it manages the listed actors (422 naming any unknown one)."""
     account = Account(name=data.name, role=data.role)
@@ -74,9 +91,22 @@ def create_account(session: Session, *, data: AccountCreate) -> AccountPublic:
     return account_public(session, account)
 
 
-def list_accounts(session: Session) -> list[AccountPublic]:
-    accounts = session.execute(select(Account).order_by(col(Account.name), col(Account.id)))
-    return [account_public(session, account) for account in accounts.scalars()]
+def list_accounts(session: Session, *, page: PageRequest) -> AccountsPublic:
+    """One page of accounts by name, with the actors each manages (one query for all)."""
+    statement = select(Account).order_by(col(Account.name), col(Account.id))
+    rows, total = fetch_page(session, statement, page)
+    managed: dict[uuid.UUID, list[uuid.UUID]] = {row.id: [] for row in rows}
+    links = session.execute(
+        select(col(AccountActor.account_id), col(AccountActor.actor_id))
+        .where(col(AccountActor.account_id).in_(list(managed)))
+        .order_by(col(AccountActor.actor_id))
+    )
+    for account_id, actor_id in links:
+        managed[account_id].append(actor_id)
+    data = [
+        AccountPublic.model_validate(row, update={"actor_ids": managed[row.id]}) for row in rows
+    ]
+    return AccountsPublic(data=data, count=total, limit=page.limit, offset=page.offset)
 
 
 def grant_actor(session: Session, *, account_id: uuid.UUID, actor_id: uuid.UUID) -> AccountPublic:
@@ -115,14 +145,17 @@ def create_token(session: Session, *, account_id: uuid.UUID, data: TokenCreate) 
     return TokenCreated.model_validate(token, update={"token": secret})
 
 
-def list_tokens(session: Session, *, account_id: uuid.UUID) -> list[TokenPublic]:
+def list_tokens(session: Session, *, account_id: uuid.UUID, page: PageRequest) -> TokensPublic:
+    """One page of the account's tokens, oldest first, revoked ones included; never secrets."""
     get_account(session, account_id=account_id)
-    tokens = session.execute(
+    statement = (
         select(ApiToken)
         .where(col(ApiToken.account_id) == account_id)
         .order_by(col(ApiToken.created_at), col(ApiToken.id))
     )
-    return [TokenPublic.model_validate(token) for token in tokens.scalars()]
+    rows, total = fetch_page(session, statement, page)
+    data = [TokenPublic.model_validate(token) for token in rows]
+    return TokensPublic(data=data, count=total, limit=page.limit, offset=page.offset)
 
 
 def revoke_token(session: Session, *, account_id: uuid.UUID, token_id: uuid.UUID) -> None:
@@ -168,3 +201,31 @@ def note_token_use(connection: Connection, *, token_id: uuid.UUID) -> None:
         )
         .values(last_used_at=now)
     )
+
+
+def ensure_demo_accounts(
+    session: Session, *, member_actor_external_id: str
+) -> dict[Role, TokenCreated]:
+    """A fresh token each for the demo admin and the demo member (accounts reused by name)."""
+    member_actor_id = session.execute(
+        select(col(Actor.id)).where(col(Actor.external_id) == member_actor_external_id)
+    ).scalar_one_or_none()
+    if member_actor_id is None:
+        raise NotFound(f"No actor with external_id {member_actor_external_id!r}")
+    tokens: dict[Role, TokenCreated] = {}
+    for role, name in DEMO_ACCOUNTS.items():
+        account = session.execute(
+            select(Account)
+            .where(col(Account.name) == name, col(Account.role) == role)
+            .order_by(col(Account.created_at), col(Account.id))
+            .limit(1)
+        ).scalar_one_or_none()
+        account_id = (
+            account.id
+            if account is not None
+            else create_account(session, data=AccountCreate(name=name, role=role)).id
+        )
+        if role is Role.member:
+            grant_actor(session, account_id=account_id, actor_id=member_actor_id)
+        tokens[role] = create_token(session, account_id=account_id, data=TokenCreate(name="demo"))
+    return tokens

@@ -1,5 +1,7 @@
-"""Actor profiles: create, read, list, update, delete — each write with its domain event."""
+"""Actor profiles: create, read, list, update, delete, export — each checked against the
+caller, shaped for the caller, and each write recorded with its domain event."""
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -7,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
-from radar.errors import FieldError, InvalidInput, NotFound
+from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
+from radar.models.account import Account, AccountActor, Role
 from radar.models.actor import (
     Actor,
     ActorActionField,
@@ -19,8 +22,24 @@ from radar.models.actor import (
     ActorsPublic,
     ActorTopic,
     ActorUpdate,
+    LocationPrecision,
+    Visibility,
 )
+from radar.models.event import Event, EventPublic
+from radar.models.group import GroupMember, MemberRole, MemberStatus, WorkingGroup
+from radar.models.idea import Idea, IdeaParticipant, ParticipantRole
+from radar.models.news import News
 from radar.services import ideas, memberships, news, taxonomy
+from radar.services.access import (
+    SYSTEM,
+    Principal,
+    ensure_visible,
+    require_manager,
+    require_signed_in,
+    require_writer,
+    sees_contacts,
+    visible_actors,
+)
 from radar.services.common import (
     PageRequest,
     check_version,
@@ -42,17 +61,79 @@ ACTOR_SORTS = {
     "created_at": (col(Actor.created_at), col(Actor.id)),
 }
 _LINKED_FIELDS = {"topics", "action_fields"}
+# Address fields withheld from everyone but managers and admins, per location precision.
+_WITHHELD_ADDRESS = {
+    LocationPrecision.exact: (),
+    LocationPrecision.postcode: ("street",),
+    LocationPrecision.city: ("street", "postcode"),
+    LocationPrecision.hidden: ("street", "postcode", "lat", "lon"),
+}
+# Grid cells per degree that coordinates snap to (0.01° postcode, 0.05° city): a stand-in until
+# the gazetteer (a later issue) replaces it by the real postcode and city centroids.
+_GRID_CELLS = {LocationPrecision.postcode: 100, LocationPrecision.city: 20}
 
 
-def actor_public(actor: Actor) -> ActorPublic:
-    """The API shape of an actor (slugs for its topics and action fields)."""
-    return ActorPublic.model_validate(
-        actor,
-        update={
-            "topics": sorted(topic.slug for topic in actor.topics),
-            "action_fields": sorted(field.slug for field in actor.action_fields),
-        },
-    )
+class ManagerRef(SQLModel):
+    account_id: uuid.UUID
+    name: str
+
+
+class IdeaRef(SQLModel):
+    id: uuid.UUID
+    title: str
+
+
+class ParticipationRef(SQLModel):
+    idea_id: uuid.UUID
+    title: str
+    role: ParticipantRole
+
+
+class MembershipRef(SQLModel):
+    group_id: uuid.UUID
+    name: str
+    role: MemberRole
+    status: MemberStatus
+
+
+class NewsRef(SQLModel):
+    id: uuid.UUID
+    title: str
+    published_at: datetime
+
+
+class ActorExport(SQLModel):
+    """Everything stored about an actor (GDPR right of access)."""
+
+    actor: ActorPublic
+    managers: list[ManagerRef]
+    ideas_owned: list[IdeaRef]
+    participations: list[ParticipationRef]
+    memberships: list[MembershipRef]
+    news_authored: list[NewsRef]
+    events: list[EventPublic]
+
+
+def actor_public(actor: Actor, principal: Principal) -> ActorPublic:
+    """The API shape of an actor as `principal` may see it: contacts for cluster insiders only,
+    the location at the actor's precision for all but its managers and admins."""
+    shaped: dict[str, Any] = {
+        "topics": sorted(topic.slug for topic in actor.topics),
+        "action_fields": sorted(field.slug for field in actor.action_fields),
+    }
+    if not sees_contacts(principal, actor.id):
+        shaped.update(contact_email=None, contact_phone=None)
+    if not principal.manages(actor.id):
+        shaped.update(_coarse_location(actor))
+    return ActorPublic.model_validate(actor, update=shaped)
+
+
+def _coarse_location(actor: Actor) -> dict[str, Any]:
+    shaped: dict[str, Any] = dict.fromkeys(_WITHHELD_ADDRESS[actor.location_precision])
+    cells = _GRID_CELLS.get(actor.location_precision)
+    if cells is not None and actor.lat is not None and actor.lon is not None:
+        shaped.update(lat=round(actor.lat * cells) / cells, lon=round(actor.lon * cells) / cells)
+    return shaped
 
 
 def get_actor(session: Session, *, actor_id: uuid.UUID, for_update: bool = False) -> Actor:
@@ -63,8 +144,10 @@ def get_actor(session: Session, *, actor_id: uuid.UUID, for_update: bool = False
     return actor
 
 
-def create_actor(session: Session, *, data: ActorCreate) -> ActorPublic:
-    """Create an actor from validated input; records `actor.created`."""
+def create_actor(session: Session, *, data: ActorCreate, principal: Principal) -> ActorPublic:
+    """Create an actor from validated input; a member creating it becomes its manager.
+    Records `actor.created`."""
+    require_writer(principal)
     ensure_unique_external_id(session, Actor, data.external_id)
     actor = Actor.model_validate(data.model_dump(exclude=_LINKED_FIELDS))
     actor.topics = taxonomy.resolve_topics(session, data.topics, loc=("body", "topics"))
@@ -74,14 +157,18 @@ def create_actor(session: Session, *, data: ActorCreate) -> ActorPublic:
     _refresh_search_text(actor)
     session.add(actor)
     flush_or_conflict(session, "actor")
-    public = actor_public(actor)
-    _record(session, "actor.created", public)
-    return public
+    if principal.role is Role.member and principal.account_id is not None:
+        session.add(AccountActor(account_id=principal.account_id, actor_id=actor.id))
+        session.flush()
+        principal = dataclasses.replace(principal, actor_ids=principal.actor_ids | {actor.id})
+    _record(session, "actor.created", actor_public(actor, SYSTEM))
+    return actor_public(actor, principal)
 
 
 def list_actors(
     session: Session,
     *,
+    principal: Principal,
     page: PageRequest,
     topics: Sequence[str] = (),
     action_fields: Sequence[str] = (),
@@ -91,11 +178,15 @@ def list_actors(
     updated_since: datetime | None = None,
     sort: str = "name",
 ) -> ActorsPublic:
-    """One page of actors matching every given filter (any of the values within a filter;
-    a topic also matches its subtopics)."""
-    statement = select(Actor).options(
-        selectinload(Actor.topics),  # type: ignore[arg-type]
-        selectinload(Actor.action_fields),  # type: ignore[arg-type]
+    """One page of the actors `principal` may see matching every given filter (any of the
+    values within a filter; a topic also matches its subtopics)."""
+    statement = (
+        select(Actor)
+        .where(visible_actors(principal))
+        .options(
+            selectinload(Actor.topics),  # type: ignore[arg-type]
+            selectinload(Actor.action_fields),  # type: ignore[arg-type]
+        )
     )
     if topics:
         topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
@@ -122,16 +213,17 @@ def list_actors(
     statement = statement.order_by(*ACTOR_SORTS[sort])
     rows, total = fetch_page(session, statement, page)
     return ActorsPublic(
-        data=[actor_public(actor) for actor in rows],
+        data=[actor_public(actor, principal) for actor in rows],
         count=total,
         limit=page.limit,
         offset=page.offset,
     )
 
 
-def read_actor(session: Session, *, actor_id: uuid.UUID) -> ActorPublic:
-    """One actor in its API shape."""
-    return actor_public(get_actor(session, actor_id=actor_id))
+def read_actor(session: Session, *, actor_id: uuid.UUID, principal: Principal) -> ActorPublic:
+    """One actor in its API shape; 404 when `principal` may not see it."""
+    actor = ensure_visible(principal, get_actor(session, actor_id=actor_id))
+    return actor_public(actor, principal)
 
 
 def update_actor(
@@ -139,10 +231,11 @@ def update_actor(
     *,
     actor_id: uuid.UUID,
     data: ActorUpdate,
+    principal: Principal,
     expected_version: int | None = None,
 ) -> ActorPublic:
     """Apply the fields present in `data`; 412 when `expected_version` is stale."""
-    actor = get_actor(session, actor_id=actor_id, for_update=True)
+    actor = _managed_actor(session, actor_id=actor_id, principal=principal)
     check_version(current=actor.version, expected=expected_version)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if "external_id" in changes:
@@ -166,37 +259,114 @@ def update_actor(
     _refresh_search_text(actor)
     touch(actor)
     flush_or_conflict(session, "actor")
-    public = actor_public(actor)
-    _record(session, "actor.updated", public)
-    return public
+    _record(session, "actor.updated", actor_public(actor, SYSTEM))
+    return actor_public(actor, principal)
 
 
 def delete_actor(
-    session: Session, *, actor_id: uuid.UUID, expected_version: int | None = None
+    session: Session,
+    *,
+    actor_id: uuid.UUID,
+    principal: Principal,
+    expected_version: int | None = None,
 ) -> None:
-    """Delete an actor and its links (participations, memberships); its ideas and news stay
-    without an owner. Each changed idea, group and news item gets a new version and its event
-    (the database cascades are only a safety net); then records `actor.deleted`."""
-    actor = get_actor(session, actor_id=actor_id, for_update=True)
+    """Delete an actor and its links (participations, memberships, managers); its ideas and
+    news stay without an owner. Each changed idea, group and news item gets a new version and
+    its event (the database cascades are only a safety net); then records `actor.deleted`."""
+    actor = _managed_actor(session, actor_id=actor_id, principal=principal)
     check_version(current=actor.version, expected=expected_version)
-    public = actor_public(actor)
+    snapshot = actor_public(actor, SYSTEM)
     ideas.detach_actor(session, actor_id=actor.id)
     memberships.detach_actor(session, actor_id=actor.id)
     news.detach_author(session, actor_id=actor.id)
     session.delete(actor)
     session.flush()
-    _record(session, "actor.deleted", public)
+    _record(session, "actor.deleted", snapshot)
+
+
+def export_actor(session: Session, *, actor_id: uuid.UUID, principal: Principal) -> ActorExport:
+    """Everything stored about an actor (GDPR right of access), for its managers and admins;
+    401 for anonymous callers, 404 when `principal` may not see the actor, 403 when they see
+    it but do not manage it."""
+    require_signed_in(principal)
+    actor = ensure_visible(principal, get_actor(session, actor_id=actor_id))
+    if not principal.manages(actor.id):
+        raise Forbidden("Only the managers of an actor and admins may export it")
+    rows = session.execute
+    managers = rows(
+        select(col(Account.id), col(Account.name))
+        .join(AccountActor, col(AccountActor.account_id) == col(Account.id))
+        .where(col(AccountActor.actor_id) == actor.id)
+        .order_by(col(Account.name), col(Account.id))
+    )
+    owned = rows(
+        select(col(Idea.id), col(Idea.title))
+        .where(col(Idea.owner_id) == actor.id)
+        .order_by(col(Idea.created_at), col(Idea.id))
+    )
+    participations = rows(
+        select(col(IdeaParticipant.idea_id), col(Idea.title), col(IdeaParticipant.role))
+        .join(Idea, col(Idea.id) == col(IdeaParticipant.idea_id))
+        .where(col(IdeaParticipant.actor_id) == actor.id)
+        .order_by(col(IdeaParticipant.joined_at), col(IdeaParticipant.idea_id))
+    )
+    group_memberships = rows(
+        select(
+            col(GroupMember.group_id),
+            col(WorkingGroup.name),
+            col(GroupMember.role),
+            col(GroupMember.status),
+        )
+        .join(WorkingGroup, col(WorkingGroup.id) == col(GroupMember.group_id))
+        .where(col(GroupMember.actor_id) == actor.id)
+        .order_by(col(GroupMember.joined_at), col(GroupMember.group_id))
+    )
+    authored = rows(
+        select(col(News.id), col(News.title), col(News.published_at))
+        .where(col(News.author_id) == actor.id)
+        .order_by(col(News.published_at), col(News.id))
+    )
+    events = rows(select(Event).where(col(Event.entity_id) == actor.id).order_by(col(Event.seq)))
+    return ActorExport(
+        actor=actor_public(actor, principal),
+        managers=[ManagerRef(account_id=id_, name=name) for id_, name in managers],
+        ideas_owned=[IdeaRef(id=id_, title=title) for id_, title in owned],
+        participations=[
+            ParticipationRef(idea_id=id_, title=title, role=role)
+            for id_, title, role in participations
+        ],
+        memberships=[
+            MembershipRef(group_id=id_, name=name, role=role, status=status)
+            for id_, name, role, status in group_memberships
+        ],
+        news_authored=[
+            NewsRef(id=id_, title=title, published_at=published_at)
+            for id_, title, published_at in authored
+        ],
+        events=[EventPublic.model_validate(event) for event in events.scalars()],
+    )
+
+
+def _managed_actor(session: Session, *, actor_id: uuid.UUID, principal: Principal) -> Actor:
+    """The actor, locked for a write: 404 when `principal` may not see it, 403 unless they
+    manage it — checked before anything changes."""
+    actor = ensure_visible(principal, get_actor(session, actor_id=actor_id, for_update=True))
+    require_manager(principal, actor.id, what="actor")
+    return actor
 
 
 def _refresh_search_text(actor: Actor) -> None:
     actor.search_text = text_search_value(actor.name, actor.description, actor.city)
 
 
-def _record(session: Session, event_type: str, public: ActorPublic) -> None:
+def _record(session: Session, event_type: str, snapshot: ActorPublic) -> None:
+    # The full snapshot (exact location; contacts are dropped by record_event): webhooks will
+    # shape it per receiver. A private profile's events are for admins only.
     record_event(
         session,
         type=event_type,
         entity_type="actor",
-        entity_id=public.id,
-        payload=public.model_dump(mode="json"),
+        entity_id=snapshot.id,
+        payload=snapshot.model_dump(mode="json"),
+        private=snapshot.visibility is Visibility.private,
     )

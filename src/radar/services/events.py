@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from radar.models.base import utcnow
 from radar.models.event import Event, EventPublic, EventsPage
+from radar.services.access import Principal, require_signed_in
 
 # Personal data stays out of the outbox: events reach partner platforms through webhooks.
 PERSONAL_FIELDS = frozenset({"contact_email", "contact_phone"})
@@ -22,10 +23,14 @@ def record_event(
     entity_type: str,
     entity_id: uuid.UUID,
     payload: dict[str, Any],
+    private: bool = False,
 ) -> Event:
-    """Add a domain event (e.g. `actor.updated`) with a snapshot of the entity."""
+    """Add a domain event (e.g. `actor.updated`) with a snapshot of the entity; `private` when
+    the snapshot is of something only admins and its managers may see."""
     snapshot = {key: value for key, value in payload.items() if key not in PERSONAL_FIELDS}
-    event = Event(type=type, entity_type=entity_type, entity_id=entity_id, payload=snapshot)
+    event = Event(
+        type=type, entity_type=entity_type, entity_id=entity_id, payload=snapshot, private=private
+    )
     session.add(event)
     return event
 
@@ -33,6 +38,7 @@ def record_event(
 def list_events(
     session: Session,
     *,
+    principal: Principal,
     after: int,
     limit: int,
     settle: timedelta,
@@ -40,10 +46,12 @@ def list_events(
     entity_type: str | None = None,
     entity_id: uuid.UUID | None = None,
 ) -> EventsPage:
-    """Events after the cursor `after`, oldest first; `types` entries may end in `.*`.
+    """Events after the cursor `after`, oldest first; `types` entries may end in `.*`. For
+    signed-in callers only; private events (of private profiles) for admins only.
 
     Only events older than `settle` are returned: a transaction that took its sequence number
     earlier but committed later is then already visible, so a reader never skips it."""
+    require_signed_in(principal)
     statement = (
         select(Event)
         .where(col(Event.seq) > after, col(Event.created_at) <= utcnow() - settle)
@@ -61,6 +69,8 @@ def list_events(
                 )
             )
         )
+    if not principal.is_admin:
+        statement = statement.where(col(Event.private).is_(False))
     if entity_type is not None:
         statement = statement.where(col(Event.entity_type) == entity_type)
     if entity_id is not None:

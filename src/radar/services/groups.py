@@ -1,5 +1,5 @@
 """Working groups: create, read, list, update, delete, each write with its domain event; the
-active-member counts their API shape carries."""
+active-member counts their API shape carries; who may administer a group."""
 
 import uuid
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from radar.errors import FieldError, InvalidInput, NotFound
+from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
 from radar.models.actor import Actor
 from radar.models.group import (
     GroupActionField,
@@ -25,6 +25,7 @@ from radar.models.group import (
     WorkingGroupUpdate,
 )
 from radar.services import taxonomy
+from radar.services.access import Principal, require_writer, visible_actors
 from radar.services.common import (
     PageRequest,
     check_version,
@@ -67,9 +68,13 @@ def get_group(session: Session, *, group_id: uuid.UUID, for_update: bool = False
     return group
 
 
-def create_group(session: Session, *, data: WorkingGroupCreate) -> WorkingGroupPublic:
+def create_group(
+    session: Session, *, principal: Principal, data: WorkingGroupCreate
+) -> WorkingGroupPublic:
     """Create a group from validated input; the founder, if given, becomes its active admin.
+    Members found groups for an actor they manage; only admins may leave the founder out.
     Records `group.created`."""
+    _authorise_founding(principal, data.founder_id)
     founder = (
         None
         if data.founder_id is None
@@ -100,6 +105,7 @@ def create_group(session: Session, *, data: WorkingGroupCreate) -> WorkingGroupP
 def list_groups(
     session: Session,
     *,
+    principal: Principal,
     page: PageRequest,
     topics: Sequence[str] = (),
     action_fields: Sequence[str] = (),
@@ -109,7 +115,8 @@ def list_groups(
     sort: str = "name",
 ) -> WorkingGroupsPublic:
     """One page of groups matching every given filter (any of the values within a filter);
-    `member` keeps the groups the actor is an active member of."""
+    `member` keeps the groups the actor is an active member of, none if the caller may not see
+    that actor."""
     statement = select(WorkingGroup).options(
         selectinload(WorkingGroup.topics),  # type: ignore[arg-type]
         selectinload(WorkingGroup.action_fields),  # type: ignore[arg-type]
@@ -132,9 +139,12 @@ def list_groups(
     if member is not None:
         statement = statement.where(
             col(WorkingGroup.id).in_(
-                select(col(GroupMember.group_id)).where(
+                select(col(GroupMember.group_id))
+                .join(Actor, col(Actor.id) == col(GroupMember.actor_id))
+                .where(
                     col(GroupMember.actor_id) == member,
                     col(GroupMember.status) == MemberStatus.active,
+                    visible_actors(principal),
                 )
             )
         )
@@ -152,8 +162,11 @@ def list_groups(
     )
 
 
-def read_group(session: Session, *, group_id: uuid.UUID) -> WorkingGroupPublic:
-    """One group in its API shape."""
+def read_group(
+    session: Session, *, principal: Principal, group_id: uuid.UUID
+) -> WorkingGroupPublic:
+    """One group in its API shape. Groups themselves are not private: whoever may read at all
+    (`principal`) reads every group; `member_count` counts without naming anyone."""
     group = get_group(session, group_id=group_id)
     return group_public(group, member_count=count_active_members(session, group_id=group.id))
 
@@ -167,12 +180,15 @@ def group_version(session: Session, *, group_id: uuid.UUID) -> int:
 def update_group(
     session: Session,
     *,
+    principal: Principal,
     group_id: uuid.UUID,
     data: WorkingGroupUpdate,
     expected_version: int | None = None,
 ) -> WorkingGroupPublic:
-    """Apply the fields present in `data`; 412 when `expected_version` is stale."""
+    """Apply the fields present in `data` (admins and group admins' managers); 412 when
+    `expected_version` is stale."""
     group = get_group(session, group_id=group_id, for_update=True)
+    require_group_admin(session, principal=principal, group_id=group_id, action="change the group")
     check_version(current=group.version, expected=expected_version)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if "topics" in changes:
@@ -191,15 +207,32 @@ def update_group(
 
 
 def delete_group(
-    session: Session, *, group_id: uuid.UUID, expected_version: int | None = None
+    session: Session,
+    *,
+    principal: Principal,
+    group_id: uuid.UUID,
+    expected_version: int | None = None,
 ) -> None:
-    """Delete a group with its memberships; the member actors stay. Records `group.deleted`."""
+    """Delete a group with its memberships (admins and group admins' managers); the member
+    actors stay. Records `group.deleted`."""
     group = get_group(session, group_id=group_id, for_update=True)
+    require_group_admin(session, principal=principal, group_id=group_id, action="delete the group")
     check_version(current=group.version, expected=expected_version)
     public = group_public(group, member_count=count_active_members(session, group_id=group.id))
     session.delete(group)
     session.flush()
     _record_group(session, "group.deleted", public)
+
+
+def require_group_admin(
+    session: Session, *, principal: Principal, group_id: uuid.UUID, action: str
+) -> None:
+    """403 unless the caller is an admin or manages an active admin member of the group."""
+    require_writer(principal)
+    if not _manages_group_admin(session, principal=principal, group_id=group_id):
+        raise Forbidden(
+            f"Only admins and the managers of an active admin of group {group_id} may {action}"
+        )
 
 
 def require_actor(session: Session, *, actor_id: uuid.UUID, loc: tuple[str, ...]) -> Actor:
@@ -245,6 +278,35 @@ def _active_member_counts_by_group(
         .group_by(col(GroupMember.group_id))
     )
     return dict(session.execute(statement).all())
+
+
+def _manages_group_admin(session: Session, *, principal: Principal, group_id: uuid.UUID) -> bool:
+    """Whether the caller is an admin or manages an active admin member of the group."""
+    if principal.is_admin:
+        return True
+    if not principal.actor_ids:
+        return False
+    statement = (
+        select(col(GroupMember.actor_id))
+        .where(
+            col(GroupMember.group_id) == group_id,
+            col(GroupMember.role) == MemberRole.admin,
+            col(GroupMember.status) == MemberStatus.active,
+            col(GroupMember.actor_id).in_(principal.actor_ids),
+        )
+        .limit(1)
+    )
+    return session.execute(statement).first() is not None
+
+
+def _authorise_founding(principal: Principal, founder_id: uuid.UUID | None) -> None:
+    require_writer(principal)
+    if principal.is_admin:
+        return
+    if founder_id is None:
+        raise Forbidden("Give a founder_id: an actor you manage, which becomes the first admin")
+    if not principal.manages(founder_id):
+        raise Forbidden("Only the managers of the founder may found a group in its name")
 
 
 def _refresh_search_text(group: WorkingGroup) -> None:

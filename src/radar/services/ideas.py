@@ -1,8 +1,8 @@
 """Ideas and joint projects: create, read, list, update, delete, detach a deleted actor — each
-write with its domain event."""
+write with its domain event, each read showing only the actors its reader may see."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput, NotFound
-from radar.models.actor import Actor
 from radar.models.idea import (
     Idea,
     IdeaActionField,
@@ -28,6 +27,13 @@ from radar.models.idea import (
     ParticipantRole,
 )
 from radar.services import taxonomy
+from radar.services.access import (
+    Principal,
+    require_manager,
+    require_own_actor,
+    visible_actor,
+    visible_actor_ids,
+)
 from radar.services.common import (
     PageRequest,
     check_version,
@@ -53,15 +59,25 @@ IDEA_SORTS = {
 _LINKED_FIELDS = {"topics", "action_fields", "participants"}
 
 
-def idea_public(idea: Idea) -> IdeaPublic:
-    """The API shape of an idea (slugs for its topics and action fields, lead first)."""
+def idea_public(idea: Idea, *, visible: Collection[uuid.UUID] | None = None) -> IdeaPublic:
+    """The API shape of an idea (slugs for its topics and action fields, lead first). With
+    `visible`, the actors it references outside that set are left out (the owner as null)."""
+    shown = idea.owner_id if visible is None or idea.owner_id in visible else None
     return IdeaPublic.model_validate(
         idea,
         update={
+            "owner_id": shown,
             "topics": sorted(topic.slug for topic in idea.topics),
             "action_fields": sorted(field.slug for field in idea.action_fields),
-            "participants": participants_public(idea),
+            "participants": participants_public(idea, visible=visible),
         },
+    )
+
+
+def idea_seen_by(session: Session, principal: Principal, idea: Idea) -> IdeaPublic:
+    """The idea as `principal` may see it: actors it may not see are left out."""
+    return idea_public(
+        idea, visible=visible_actor_ids(session, principal, _referenced_actors([idea]))
     )
 
 
@@ -73,8 +89,10 @@ def get_idea(session: Session, *, idea_id: uuid.UUID, for_update: bool = False) 
     return idea
 
 
-def create_idea(session: Session, *, data: IdeaCreate) -> IdeaPublic:
-    """Create an idea from validated input; records `idea.created`."""
+def create_idea(session: Session, *, data: IdeaCreate, principal: Principal) -> IdeaPublic:
+    """Create an idea from validated input; records `idea.created`. Members create ideas for
+    an owner they manage; admins for any owner, or none."""
+    require_own_actor(principal, data.owner_id, field="owner_id")
     ensure_unique_external_id(session, Idea, data.external_id)
     topics = taxonomy.resolve_topics(session, data.topics, loc=("body", "topics"))
     action_fields = taxonomy.resolve_action_fields(
@@ -83,7 +101,7 @@ def create_idea(session: Session, *, data: IdeaCreate) -> IdeaPublic:
     seeking_topics = taxonomy.validate_topic_slugs(
         session, data.seeking_topics, loc=("body", "seeking_topics")
     )
-    _require_actors(session, owner_id=data.owner_id, participants=data.participants)
+    _require_actors(session, principal, owner_id=data.owner_id, participants=data.participants)
     idea = Idea.model_validate(
         data.model_dump(exclude=_LINKED_FIELDS | {"seeking_topics", "seeking_kinds"})
     )
@@ -98,14 +116,14 @@ def create_idea(session: Session, *, data: IdeaCreate) -> IdeaPublic:
     _refresh_search_text(idea)
     session.add(idea)
     flush_or_conflict(session, "idea")
-    public = idea_public(idea)
-    _record(session, "idea.created", public)
-    return public
+    _record(session, "idea.created", idea_public(idea))
+    return idea_seen_by(session, principal, idea)
 
 
 def list_ideas(
     session: Session,
     *,
+    principal: Principal,
     page: PageRequest,
     topics: Sequence[str] = (),
     action_fields: Sequence[str] = (),
@@ -118,7 +136,8 @@ def list_ideas(
     updated_since: datetime | None = None,
     sort: str = "title",
 ) -> IdeasPublic:
-    """One page of ideas matching every given filter (any of the values within a filter)."""
+    """One page of ideas matching every given filter (any of the values within a filter), as
+    `principal` may see them."""
     statement = select(Idea).options(
         selectinload(Idea.topics),  # type: ignore[arg-type]
         selectinload(Idea.action_fields),  # type: ignore[arg-type]
@@ -143,31 +162,29 @@ def list_ideas(
     if districts:
         statement = statement.where(col(Idea.district).in_(districts))
     if owner_id is not None:
-        statement = statement.where(col(Idea.owner_id) == owner_id)
+        statement = statement.where(col(Idea.owner_id).in_(visible_actor(principal, owner_id)))
     if participant_id is not None:
-        statement = statement.where(
-            col(Idea.id).in_(
-                select(col(IdeaParticipant.idea_id)).where(
-                    col(IdeaParticipant.actor_id) == participant_id
-                )
-            )
+        taking_part = select(col(IdeaParticipant.idea_id)).where(
+            col(IdeaParticipant.actor_id).in_(visible_actor(principal, participant_id))
         )
+        statement = statement.where(col(Idea.id).in_(taking_part))
     if q:
         statement = statement.where(matches_text(Idea.search_text, q))
     statement = statement.where(*updated_since_filter(Idea.updated_at, updated_since))
     statement = statement.order_by(*IDEA_SORTS[sort])
     rows, total = fetch_page(session, statement, page)
+    visible = visible_actor_ids(session, principal, _referenced_actors(rows))
     return IdeasPublic(
-        data=[idea_public(idea) for idea in rows],
+        data=[idea_public(idea, visible=visible) for idea in rows],
         count=total,
         limit=page.limit,
         offset=page.offset,
     )
 
 
-def read_idea(session: Session, *, idea_id: uuid.UUID) -> IdeaPublic:
-    """One idea in its API shape."""
-    return idea_public(get_idea(session, idea_id=idea_id))
+def read_idea(session: Session, *, idea_id: uuid.UUID, principal: Principal) -> IdeaPublic:
+    """One idea in its API shape, as `principal` may see it."""
+    return idea_seen_by(session, principal, get_idea(session, idea_id=idea_id))
 
 
 def update_idea(
@@ -175,12 +192,17 @@ def update_idea(
     *,
     idea_id: uuid.UUID,
     data: IdeaUpdate,
+    principal: Principal,
     expected_version: int | None = None,
 ) -> IdeaPublic:
-    """Apply the fields present in `data`; 412 when `expected_version` is stale."""
+    """Apply the fields present in `data` (admins, or managers of the owner, who may hand the
+    idea only to another actor they manage); 412 when `expected_version` is stale."""
     idea = get_idea(session, idea_id=idea_id, for_update=True)
+    require_manager(principal, idea.owner_id, what="idea")
     check_version(current=idea.version, expected=expected_version)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    if "owner_id" in changes:
+        require_own_actor(principal, changes["owner_id"], field="owner_id")
     # Every check (and every query) before the first change, so autoflush never writes a
     # half-validated idea.
     _check_merged_values(idea, changes)
@@ -204,7 +226,7 @@ def update_idea(
         )
     if "seeking_kinds" in changes:
         changes["seeking_kinds"] = [kind.value for kind in changes["seeking_kinds"]]
-    _require_actors(session, owner_id=changes.get("owner_id"), participants=())
+    _require_actors(session, principal, owner_id=changes.get("owner_id"), participants=())
     if topics is not None:
         idea.topics = topics
     if action_fields is not None:
@@ -213,17 +235,21 @@ def update_idea(
     _refresh_search_text(idea)
     touch(idea)
     flush_or_conflict(session, "idea")
-    public = idea_public(idea)
-    _record(session, "idea.updated", public)
-    return public
+    record_idea_updated(session, idea=idea)
+    return idea_seen_by(session, principal, idea)
 
 
 def delete_idea(
-    session: Session, *, idea_id: uuid.UUID, expected_version: int | None = None
+    session: Session,
+    *,
+    idea_id: uuid.UUID,
+    principal: Principal,
+    expected_version: int | None = None,
 ) -> None:
-    """Delete an idea with its participations and taxonomy links; the actors stay.
-    Records `idea.deleted`."""
+    """Delete an idea with its participations and taxonomy links (admins, or managers of the
+    owner); the actors stay. Records `idea.deleted`."""
     idea = get_idea(session, idea_id=idea_id, for_update=True)
+    require_manager(principal, idea.owner_id, what="idea")
     check_version(current=idea.version, expected=expected_version)
     public = idea_public(idea)
     session.delete(idea)
@@ -254,10 +280,13 @@ def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
         record_idea_updated(session, idea=idea)
 
 
-def participants_public(idea: Idea) -> list[ParticipantPublic]:
-    """An idea's participants in their API shape: the lead first, then by the time they joined."""
+def participants_public(
+    idea: Idea, *, visible: Collection[uuid.UUID] | None = None
+) -> list[ParticipantPublic]:
+    """An idea's participants in their API shape: the lead first, then by the time they joined;
+    with `visible`, only those actors."""
     ordered = sorted(
-        idea.participants,
+        (p for p in idea.participants if visible is None or p.actor_id in visible),
         key=lambda p: (p.role != ParticipantRole.lead, p.joined_at, str(p.actor_id)),
     )
     return [ParticipantPublic.model_validate(participant) for participant in ordered]
@@ -273,17 +302,27 @@ def record_idea_updated(session: Session, *, idea: Idea) -> None:
     _record(session, "idea.updated", idea_public(idea))
 
 
+def _referenced_actors(ideas: Iterable[Idea]) -> set[uuid.UUID]:
+    """The owners and participants of `ideas`."""
+    return {
+        actor_id
+        for idea in ideas
+        for actor_id in (idea.owner_id, *(p.actor_id for p in idea.participants))
+        if actor_id is not None
+    }
+
+
 def _require_actors(
-    session: Session, *, owner_id: uuid.UUID | None, participants: Sequence[ParticipantIn]
+    session: Session,
+    principal: Principal,
+    *,
+    owner_id: uuid.UUID | None,
+    participants: Sequence[ParticipantIn],
 ) -> None:
-    """422 unless the owner and every participant exist, no actor is listed twice and at
-    most one participant leads."""
+    """422 unless the owner and every participant exist (as far as `principal` may see), no
+    actor is listed twice and at most one participant leads."""
     wanted = {p.actor_id for p in participants} | ({owner_id} if owner_id else set())
-    known = (
-        set(session.execute(select(col(Actor.id)).where(col(Actor.id).in_(wanted))).scalars())
-        if wanted
-        else set()
-    )
+    known = visible_actor_ids(session, principal, wanted)
     errors = []
     if owner_id is not None and owner_id not in known:
         errors.append(_unknown_actor(("body", "owner_id"), owner_id))

@@ -2,7 +2,11 @@
 detach a deleted actor.
 
 A membership change is a change of the group too (its `member_count`, its admins): each one
-takes a new group version and update time, so ETags, 304s and `updated_since` stay right."""
+takes a new group version and update time, so ETags, 304s and `updated_since` stay right.
+
+Who may: an actor's managers join and withdraw it; the managers of a group's active admins
+approve, change roles and remove members; admins do everything. A member whose actor the caller
+may not see is, for that caller, not there at all (left out of lists, 404 by id)."""
 
 import uuid
 from collections.abc import Sequence
@@ -21,21 +25,39 @@ from radar.models.group import (
     MemberStatus,
     WorkingGroup,
 )
+from radar.services.access import (
+    Principal,
+    can_see_actor,
+    require_manager,
+    require_writer,
+    visible_actors,
+)
 from radar.services.common import PageRequest, check_version, fetch_page, flush_or_conflict, touch
 from radar.services.events import record_event
-from radar.services.groups import count_active_members, get_group, require_actor
+from radar.services.groups import (
+    count_active_members,
+    get_group,
+    require_actor,
+    require_group_admin,
+)
 
 
 def list_members(
     session: Session,
     *,
+    principal: Principal,
     group_id: uuid.UUID,
     page: PageRequest,
     status: MemberStatus | None = None,
 ) -> MembersPublic:
-    """One page of a group's members, in the order they joined."""
+    """One page of a group's members that the caller may see, in the order they joined;
+    `count` counts those alone."""
     get_group(session, group_id=group_id)
-    statement = select(GroupMember).where(col(GroupMember.group_id) == group_id)
+    statement = (
+        select(GroupMember)
+        .join(Actor, col(Actor.id) == col(GroupMember.actor_id))
+        .where(col(GroupMember.group_id) == group_id, visible_actors(principal))
+    )
     if status is not None:
         statement = statement.where(col(GroupMember.status) == status)
     statement = statement.order_by(col(GroupMember.joined_at), col(GroupMember.actor_id))
@@ -52,16 +74,23 @@ def list_members(
 def join_group(
     session: Session,
     *,
+    principal: Principal,
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
     role: MemberRole,
     expected_version: int | None = None,
 ) -> MemberPublic:
-    """Add an actor to a group: active at once in an open group (`group.member_joined`),
-    pending approval in an approval group (`group.join_requested`). A group without an active
-    admin makes the joiner its active admin, so that someone can approve and administer.
+    """Add an actor to a group (its managers, admins): active at once in an open group
+    (`group.member_joined`), pending approval in an approval group (`group.join_requested`).
+    A group without an active admin makes the joiner its active admin, so that someone can
+    approve and administer; otherwise joining as admin takes the rights to make admins.
     412 when `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
+    group = _lock_group(session, group_id)
+    require_manager(principal, actor_id, what="membership")
+    has_admin = count_active_members(session, group_id=group_id, role=MemberRole.admin) > 0
+    if role is MemberRole.admin and has_admin:
+        require_group_admin(session, principal=principal, group_id=group_id, action="add an admin")
+    check_version(current=group.version, expected=expected_version)
     actor = require_actor(session, actor_id=actor_id, loc=("body", "actor_id"))
     existing = _find_membership(session, group_id, actor_id)
     if existing is not None:
@@ -69,7 +98,7 @@ def join_group(
             f"Actor {actor_id} is already a {existing.status.value} member of group {group_id}",
             membership_status=existing.status.value,
         )
-    if count_active_members(session, group_id=group_id, role=MemberRole.admin) == 0:
+    if not has_admin:
         role, status = MemberRole.admin, MemberStatus.active
     elif group.join_policy is JoinPolicy.approval:
         status = MemberStatus.pending
@@ -88,20 +117,25 @@ def join_group(
 def approve_member(
     session: Session,
     *,
+    principal: Principal,
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
     expected_version: int | None = None,
 ) -> MemberPublic:
-    """Make a pending membership active; records `group.member_joined`. 412 when
-    `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
-    membership = _require_membership(session, group_id, actor_id)
+    """Make a pending membership active (admins, group admins' managers); records
+    `group.member_joined`. 412 when `expected_version` names a stale group version."""
+    group = _lock_group(session, group_id)
+    require_group_admin(
+        session, principal=principal, group_id=group_id, action="approve join requests"
+    )
+    check_version(current=group.version, expected=expected_version)
+    membership, name = _require_visible_membership(session, principal, group_id, actor_id)
     if membership.status is MemberStatus.active:
         raise Conflict(f"Actor {actor_id} is already an active member of group {group_id}")
     membership.status = MemberStatus.active
     touch(group)
     session.flush()
-    public = _member_public(membership, _actor_names(session, [actor_id])[actor_id])
+    public = _member_public(membership, name)
     _record_member(session, "group.member_joined", group_id, public)
     return public
 
@@ -109,18 +143,22 @@ def approve_member(
 def change_member_role(
     session: Session,
     *,
+    principal: Principal,
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
     role: MemberRole,
     expected_version: int | None = None,
 ) -> MemberPublic:
-    """Make a member (active or pending) an admin or a plain member; records
-    `group.member_role_changed`. The same role again changes nothing (no event, no new group
-    version). The last active admin cannot be demoted while other active members remain; 412
-    when `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
-    membership = _require_membership(session, group_id, actor_id)
-    name = _actor_names(session, [actor_id])[actor_id]
+    """Make a member (active or pending) an admin or a plain member (admins, group admins'
+    managers); records `group.member_role_changed`. The same role again changes nothing (no
+    event, no new group version). The last active admin cannot be demoted while other active
+    members remain; 412 when `expected_version` names a stale group version."""
+    group = _lock_group(session, group_id)
+    require_group_admin(
+        session, principal=principal, group_id=group_id, action="change member roles"
+    )
+    check_version(current=group.version, expected=expected_version)
+    membership, name = _require_visible_membership(session, principal, group_id, actor_id)
     if membership.role is role:
         return _member_public(membership, name)
     if role is not MemberRole.admin:
@@ -136,17 +174,24 @@ def change_member_role(
 def leave_group(
     session: Session,
     *,
+    principal: Principal,
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
     expected_version: int | None = None,
 ) -> None:
-    """Remove a membership (or withdraw a join request); records `group.member_left`. The
-    last active admin cannot leave while other active members remain; 412 when
-    `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id, expected_version)
-    membership = _require_membership(session, group_id, actor_id)
+    """Remove a membership or withdraw a join request (the actor's managers, group admins'
+    managers, admins); records `group.member_left`. The last active admin cannot leave while
+    other active members remain; 412 when `expected_version` names a stale group version."""
+    group = _lock_group(session, group_id)
+    require_writer(principal)
+    if not principal.manages(actor_id):
+        require_group_admin(
+            session, principal=principal, group_id=group_id, action="remove other members"
+        )
+    check_version(current=group.version, expected=expected_version)
+    membership, name = _require_visible_membership(session, principal, group_id, actor_id)
     _ensure_an_admin_remains(session, membership, "leave")
-    _end_membership(session, group, membership, _actor_names(session, [actor_id])[actor_id])
+    _end_membership(session, group, membership, name)
 
 
 def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
@@ -170,14 +215,11 @@ def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
             _promote_earliest_member(session, group.id)
 
 
-def _lock_group(
-    session: Session, group_id: uuid.UUID, expected_version: int | None
-) -> WorkingGroup:
+def _lock_group(session: Session, group_id: uuid.UUID) -> WorkingGroup:
     # Membership writes lock the group row so that concurrent joins and leaves see each other
-    # (no group left without an admin) and take consecutive group versions.
-    group = get_group(session, group_id=group_id, for_update=True)
-    check_version(current=group.version, expected=expected_version)
-    return group
+    # (no group left without an admin) and take consecutive group versions; the group's admins,
+    # who authorise them, cannot change meanwhile either.
+    return get_group(session, group_id=group_id, for_update=True)
 
 
 def _ensure_an_admin_remains(session: Session, membership: GroupMember, action: str) -> None:
@@ -242,6 +284,18 @@ def _require_membership(session: Session, group_id: uuid.UUID, actor_id: uuid.UU
     if membership is None:
         raise NotFound(f"Actor {actor_id} is not a member of group {group_id}")
     return membership
+
+
+def _require_visible_membership(
+    session: Session, principal: Principal, group_id: uuid.UUID, actor_id: uuid.UUID
+) -> tuple[GroupMember, str]:
+    """The membership and its actor's name; 404 as for no membership when the caller may not
+    see the actor (a private profile's memberships are not acknowledged either)."""
+    membership = _require_membership(session, group_id, actor_id)
+    actor = session.get(Actor, actor_id)
+    if actor is None or not can_see_actor(principal, actor):
+        raise NotFound(f"Actor {actor_id} is not a member of group {group_id}")
+    return membership, actor.name
 
 
 def _actor_names(session: Session, actor_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:

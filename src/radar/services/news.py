@@ -1,7 +1,8 @@
-"""News items: publish, read, list, update, delete — each write with its domain event."""
+"""News items: publish, read, list, update, delete — each write with its domain event, each
+read showing the author only to those who may see it."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,13 @@ from radar.models.news import (
     NewsUpdate,
 )
 from radar.services import taxonomy
+from radar.services.access import (
+    Principal,
+    require_manager,
+    require_own_actor,
+    visible_actor,
+    visible_actor_ids,
+)
 from radar.services.common import (
     PageRequest,
     check_version,
@@ -43,11 +51,20 @@ NEWS_SORTS = {
 _LINKED_FIELDS = {"topics"}
 
 
-def news_public(news: News) -> NewsPublic:
-    """The API shape of a news item (slugs for its topics)."""
+def news_public(news: News, *, visible: Collection[uuid.UUID] | None = None) -> NewsPublic:
+    """The API shape of a news item (slugs for its topics); with `visible`, an author outside
+    that set appears as null."""
+    author_id = news.author_id if visible is None or news.author_id in visible else None
     return NewsPublic.model_validate(
-        news, update={"topics": sorted(topic.slug for topic in news.topics)}
+        news,
+        update={"author_id": author_id, "topics": sorted(topic.slug for topic in news.topics)},
     )
+
+
+def news_seen_by(session: Session, principal: Principal, news: News) -> NewsPublic:
+    """The news item as `principal` may see it."""
+    authors = [news.author_id] if news.author_id is not None else []
+    return news_public(news, visible=visible_actor_ids(session, principal, authors))
 
 
 def get_news(session: Session, *, news_id: uuid.UUID, for_update: bool = False) -> News:
@@ -58,8 +75,10 @@ def get_news(session: Session, *, news_id: uuid.UUID, for_update: bool = False) 
     return news
 
 
-def create_news(session: Session, *, data: NewsCreate) -> NewsPublic:
-    """Publish a news item from validated input; records `news.published`."""
+def create_news(session: Session, *, data: NewsCreate, principal: Principal) -> NewsPublic:
+    """Publish a news item from validated input; records `news.published`. Members publish for
+    an author they manage; admins for any author, or none."""
+    require_own_actor(principal, data.author_id, field="author_id")
     _require_author(session, data.author_id)
     published_at = utcnow() if data.published_at is None else data.published_at.astimezone(UTC)
     news = News.model_validate(
@@ -69,14 +88,14 @@ def create_news(session: Session, *, data: NewsCreate) -> NewsPublic:
     _refresh_search_text(news)
     session.add(news)
     flush_or_conflict(session, "news item")
-    public = news_public(news)
-    _record(session, "news.published", public)
-    return public
+    _record(session, "news.published", news_public(news))
+    return news_seen_by(session, principal, news)
 
 
 def list_news(
     session: Session,
     *,
+    principal: Principal,
     page: PageRequest,
     topics: Sequence[str] = (),
     author_id: uuid.UUID | None = None,
@@ -86,7 +105,8 @@ def list_news(
     published_until: datetime | None = None,
     sort: str = "-published_at",
 ) -> NewsListPublic:
-    """One page of news matching every given filter; the published window includes its ends."""
+    """One page of news matching every given filter, as `principal` may see it; the published
+    window includes its ends."""
     statement = select(News).options(selectinload(News.topics))  # type: ignore[arg-type]
     if topics:
         topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
@@ -94,7 +114,7 @@ def list_news(
             linked_to(News.id, NewsTopic.news_id, NewsTopic.topic_slug, topics)
         )
     if author_id is not None:
-        statement = statement.where(col(News.author_id) == author_id)
+        statement = statement.where(col(News.author_id).in_(visible_actor(principal, author_id)))
     if q:
         statement = statement.where(matches_text(News.search_text, q))
     if published_since is not None:
@@ -104,17 +124,19 @@ def list_news(
     statement = statement.where(*updated_since_filter(News.updated_at, updated_since))
     statement = statement.order_by(*NEWS_SORTS[sort])
     rows, total = fetch_page(session, statement, page)
+    authors = {news.author_id for news in rows if news.author_id is not None}
+    visible = visible_actor_ids(session, principal, authors)
     return NewsListPublic(
-        data=[news_public(news) for news in rows],
+        data=[news_public(news, visible=visible) for news in rows],
         count=total,
         limit=page.limit,
         offset=page.offset,
     )
 
 
-def read_news(session: Session, *, news_id: uuid.UUID) -> NewsPublic:
-    """One news item in its API shape."""
-    return news_public(get_news(session, news_id=news_id))
+def read_news(session: Session, *, news_id: uuid.UUID, principal: Principal) -> NewsPublic:
+    """One news item in its API shape, as `principal` may see it."""
+    return news_seen_by(session, principal, get_news(session, news_id=news_id))
 
 
 def update_news(
@@ -122,13 +144,17 @@ def update_news(
     *,
     news_id: uuid.UUID,
     data: NewsUpdate,
+    principal: Principal,
     expected_version: int | None = None,
 ) -> NewsPublic:
-    """Apply the fields present in `data`; 412 when `expected_version` is stale."""
+    """Apply the fields present in `data` (admins, or managers of the author, who may hand the
+    item only to another actor they manage); 412 when `expected_version` is stale."""
     news = get_news(session, news_id=news_id, for_update=True)
+    require_manager(principal, news.author_id, what="news item")
     check_version(current=news.version, expected=expected_version)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if "author_id" in changes:
+        require_own_actor(principal, changes["author_id"], field="author_id")
         _require_author(session, changes["author_id"])
     if "published_at" in changes:
         changes["published_at"] = changes["published_at"].astimezone(UTC)
@@ -138,16 +164,20 @@ def update_news(
     _refresh_search_text(news)
     touch(news)
     flush_or_conflict(session, "news item")
-    public = news_public(news)
-    _record(session, "news.updated", public)
-    return public
+    _record(session, "news.updated", news_public(news))
+    return news_seen_by(session, principal, news)
 
 
 def delete_news(
-    session: Session, *, news_id: uuid.UUID, expected_version: int | None = None
+    session: Session,
+    *,
+    news_id: uuid.UUID,
+    principal: Principal,
+    expected_version: int | None = None,
 ) -> None:
-    """Delete a news item; records `news.deleted`."""
+    """Delete a news item (admins, or managers of the author); records `news.deleted`."""
     news = get_news(session, news_id=news_id, for_update=True)
+    require_manager(principal, news.author_id, what="news item")
     check_version(current=news.version, expected=expected_version)
     public = news_public(news)
     session.delete(news)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response, status
 
-from radar.api.auth import authenticated_router
+from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
     PageDep,
@@ -26,6 +26,7 @@ ActorSort = Literal["name", "updated_at", "-updated_at", "created_at"]
 @router.get("", response_model=ActorsPublic, responses=problems(422))
 def list_actors(
     session: SessionDep,
+    principal: PrincipalDep,
     page: PageDep,
     updated_since: UpdatedSinceDep,
     topic: Annotated[list[str], Query(max_length=30, description="Topic slugs (any of).")] = [],  # noqa: B006
@@ -39,9 +40,11 @@ def list_actors(
     ] = None,
     sort: Annotated[ActorSort, Query(description="Order; ties break by id.")] = "name",
 ) -> ActorsPublic:
-    """List actors, filtered and paginated; `count` is the total over all pages."""
+    """List the actors you may see, filtered and paginated; `count` is the total over all
+    pages."""
     return actors.list_actors(
         session,
+        principal=principal,
         page=page,
         topics=topic,
         action_fields=action_field,
@@ -57,13 +60,18 @@ def list_actors(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ActorPublic,
-    responses=problems(409, body=True),
+    responses=problems(403, 409, body=True),
 )
 def create_actor(
-    body: ActorCreate, session: SessionDep, request: Request, response: Response
+    body: ActorCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> ActorPublic:
-    """Create an actor profile. Topic and action-field slugs must exist in the taxonomy."""
-    actor = actors.create_actor(session, data=body)
+    """Create an actor profile (admins and members; a member becomes its manager). Topic and
+    action-field slugs must exist in the taxonomy."""
+    actor = actors.create_actor(session, data=body, principal=principal)
     response.headers["Location"] = str(request.url_for("read_actor", actor_id=actor.id))
     with_etag(response, actor.version)
     return actor
@@ -71,10 +79,16 @@ def create_actor(
 
 @router.get("/{actor_id}", response_model=ActorPublic, responses=problems(404, 422))
 def read_actor(
-    actor_id: uuid.UUID, session: SessionDep, request: Request, response: Response
+    actor_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> ActorPublic | Response:
-    """Read one actor; the `ETag` header carries its version for conditional updates."""
-    actor = actors.read_actor(session, actor_id=actor_id)
+    """Read one actor; the `ETag` header carries its version for conditional updates. Contacts
+    are shown to cluster insiders only, and the location at the actor's precision to all but
+    its managers and admins."""
+    actor = actors.read_actor(session, actor_id=actor_id, principal=principal)
     if (cached := not_modified(request, actor.version)) is not None:
         return cached
     with_etag(response, actor.version)
@@ -82,30 +96,56 @@ def read_actor(
 
 
 @router.patch(
-    "/{actor_id}", response_model=ActorPublic, responses=problems(404, 409, 412, body=True)
+    "/{actor_id}",
+    response_model=ActorPublic,
+    responses=problems(403, 404, 409, 412, body=True),
 )
 def update_actor(
     actor_id: uuid.UUID,
     body: ActorUpdate,
     session: SessionDep,
+    principal: PrincipalDep,
     expected_version: ExpectedVersionDep,
     response: Response,
 ) -> ActorPublic:
-    """Change the given fields only; send `If-Match` with the ETag you read, or risk lost
-    updates."""
+    """Change the given fields only (the actor's managers and admins); send `If-Match` with
+    the ETag you read, or risk lost updates."""
     actor = actors.update_actor(
-        session, actor_id=actor_id, data=body, expected_version=expected_version
+        session,
+        actor_id=actor_id,
+        data=body,
+        principal=principal,
+        expected_version=expected_version,
     )
     with_etag(response, actor.version)
     return actor
 
 
 @router.delete(
-    "/{actor_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(404, 412, 422)
+    "/{actor_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 412, 422),
 )
 def delete_actor(
-    actor_id: uuid.UUID, session: SessionDep, expected_version: ExpectedVersionDep
+    actor_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    expected_version: ExpectedVersionDep,
 ) -> None:
-    """Delete an actor with its participations and memberships; its ideas and news remain,
-    without owner or author."""
-    actors.delete_actor(session, actor_id=actor_id, expected_version=expected_version)
+    """Delete an actor for good (the GDPR erasure; its managers and admins) with its
+    participations, memberships and managers; its ideas and news remain, without owner or
+    author. The `actor.deleted` event carries no contact data."""
+    actors.delete_actor(
+        session, actor_id=actor_id, principal=principal, expected_version=expected_version
+    )
+
+
+@router.get(
+    "/{actor_id}/export", response_model=actors.ActorExport, responses=problems(403, 404, 422)
+)
+def export_actor(
+    actor_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> actors.ActorExport:
+    """Everything stored about an actor (the GDPR right of access; its managers and admins):
+    the full profile, its managers, ideas, participations, memberships, news and events."""
+    return actors.export_actor(session, actor_id=actor_id, principal=principal)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import StringConstraints
 
-from radar.api.auth import authenticated_router
+from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.models.event import EventsPage
@@ -23,6 +23,7 @@ EventTypeFilter = Annotated[
 @router.get("", response_model=EventsPage, responses=problems(422))
 def list_events(
     session: SessionDep,
+    principal: PrincipalDep,
     settings: SettingsDep,
     after: Annotated[
         int, Query(ge=0, description="Cursor: return events after this `seq` (0: from the start).")
@@ -43,9 +44,11 @@ def list_events(
     """Every recorded change, oldest first, with a snapshot of the entity — the way to learn
     about deletions, which `updated_since` on the lists cannot show. Poll with `after` set to
     the last `next_after`; each event has a stable `id` for de-duplication. Events become
-    visible a moment (`RADAR_EVENT_FEED_SETTLE_SECONDS`) after they were recorded."""
+    visible a moment (`RADAR_EVENT_FEED_SETTLE_SECONDS`) after they were recorded. Signed-in
+    callers only, even with public read; events of private profiles are for admins only."""
     return events.list_events(
         session,
+        principal=principal,
         after=after,
         limit=limit,
         settle=timedelta(seconds=settings.event_feed_settle_seconds),

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response, status
 
-from radar.api.auth import authenticated_router
+from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
     PageDep,
@@ -42,6 +42,7 @@ class ParticipantRoleIn(InputModel):
 @router.get("", response_model=IdeasPublic, responses=problems(422))
 def list_ideas(
     session: SessionDep,
+    principal: PrincipalDep,
     page: PageDep,
     updated_since: UpdatedSinceDep,
     topic: Annotated[list[str], Query(max_length=30, description="Topic slugs (any of).")] = [],  # noqa: B006
@@ -64,9 +65,11 @@ def list_ideas(
     ] = None,
     sort: Annotated[IdeaSort, Query(description="Order; ties break by id.")] = "title",
 ) -> IdeasPublic:
-    """List ideas, filtered and paginated; `count` is the total over all pages."""
+    """List ideas, filtered and paginated; `count` is the total over all pages. Actors the
+    caller may not see are left out of `participants` (`owner_id` null) and match no filter."""
     return ideas.list_ideas(
         session,
+        principal=principal,
         page=page,
         topics=topic,
         action_fields=action_field,
@@ -85,14 +88,19 @@ def list_ideas(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=IdeaPublic,
-    responses=problems(409, body=True),
+    responses=problems(403, 409, body=True),
 )
 def create_idea(
-    body: IdeaCreate, session: SessionDep, request: Request, response: Response
+    body: IdeaCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> IdeaPublic:
     """Create an idea. Topic and action-field slugs must exist in the taxonomy; the owner and
-    every participant must be existing actors, with at most one lead."""
-    idea = ideas.create_idea(session, data=body)
+    every participant must be existing actors, with at most one lead. Members must name as
+    `owner_id` an actor they manage; admins may leave it out."""
+    idea = ideas.create_idea(session, data=body, principal=principal)
     response.headers["Location"] = str(request.url_for("read_idea", idea_id=idea.id))
     with_etag(response, idea.version)
     return idea
@@ -100,39 +108,60 @@ def create_idea(
 
 @router.get("/{idea_id}", response_model=IdeaPublic, responses=problems(404, 422))
 def read_idea(
-    idea_id: uuid.UUID, session: SessionDep, request: Request, response: Response
+    idea_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> IdeaPublic | Response:
-    """Read one idea; the `ETag` header carries its version for conditional updates."""
-    idea = ideas.read_idea(session, idea_id=idea_id)
+    """Read one idea; the `ETag` header carries its version for conditional updates. Actors
+    the caller may not see are left out (`owner_id` null)."""
+    idea = ideas.read_idea(session, idea_id=idea_id, principal=principal)
     if (cached := not_modified(request, idea.version)) is not None:
         return cached
     with_etag(response, idea.version)
     return idea
 
 
-@router.patch("/{idea_id}", response_model=IdeaPublic, responses=problems(404, 409, 412, body=True))
+@router.patch(
+    "/{idea_id}", response_model=IdeaPublic, responses=problems(403, 404, 409, 412, body=True)
+)
 def update_idea(
     idea_id: uuid.UUID,
     body: IdeaUpdate,
     session: SessionDep,
+    principal: PrincipalDep,
     expected_version: ExpectedVersionDep,
     response: Response,
 ) -> IdeaPublic:
-    """Change the given fields only; send `If-Match` with the ETag you read to avoid lost updates.
-    Participants change through `/v1/ideas/{idea_id}/participants/{actor_id}`."""
-    idea = ideas.update_idea(session, idea_id=idea_id, data=body, expected_version=expected_version)
+    """Change the given fields only (admins, or managers of the owner, who may hand the idea
+    only to another actor they manage); send `If-Match` with the ETag you read to avoid lost
+    updates. Participants change through `/v1/ideas/{idea_id}/participants/{actor_id}`."""
+    idea = ideas.update_idea(
+        session,
+        idea_id=idea_id,
+        data=body,
+        principal=principal,
+        expected_version=expected_version,
+    )
     with_etag(response, idea.version)
     return idea
 
 
 @router.delete(
-    "/{idea_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(404, 412, 422)
+    "/{idea_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 412, 422)
 )
 def delete_idea(
-    idea_id: uuid.UUID, session: SessionDep, expected_version: ExpectedVersionDep
+    idea_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    expected_version: ExpectedVersionDep,
 ) -> None:
-    """Delete an idea with its participations; the participating actors remain."""
-    ideas.delete_idea(session, idea_id=idea_id, expected_version=expected_version)
+    """Delete an idea with its participations (admins, or managers of the owner); the
+    participating actors remain."""
+    ideas.delete_idea(
+        session, idea_id=idea_id, principal=principal, expected_version=expected_version
+    )
 
 
 @router.get(
@@ -141,10 +170,15 @@ def delete_idea(
     responses=problems(404, 422),
 )
 def list_participants(
-    idea_id: uuid.UUID, session: SessionDep, request: Request, response: Response
+    idea_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> list[ParticipantPublic] | Response:
-    """The actors taking part in an idea, the lead first; the `ETag` is the idea's."""
-    taking_part = participants.list_participants(session, idea_id=idea_id)
+    """The actors taking part in an idea that the caller may see, the lead first; the `ETag`
+    is the idea's."""
+    taking_part = participants.list_participants(session, idea_id=idea_id, principal=principal)
     version = ideas.get_idea(session, idea_id=idea_id).version
     if (cached := not_modified(request, version)) is not None:
         return cached
@@ -157,7 +191,7 @@ def list_participants(
     response_model=ParticipantPublic,
     responses={
         status.HTTP_201_CREATED: {"model": ParticipantPublic, "description": "Added"},
-        **problems(404, 409, 412, body=True),
+        **problems(403, 404, 409, 412, body=True),
     },
 )
 def put_participant(
@@ -165,17 +199,19 @@ def put_participant(
     actor_id: uuid.UUID,
     body: ParticipantRoleIn,
     session: SessionDep,
+    principal: PrincipalDep,
     expected_version: ExpectedVersionDep,
     response: Response,
 ) -> ParticipantPublic:
-    """Add an actor to an idea (201) or change its role (200). An idea has at most one lead:
-    making a second actor the lead is a 409 naming the current one. `If-Match` takes the
-    idea's ETag; the response carries the idea's new one."""
+    """Add an actor to an idea (201) or change its role (200): admins, or managers of the
+    idea's owner. An idea has at most one lead: making a second actor the lead is a 409 naming
+    the current one. `If-Match` takes the idea's ETag; the response carries the idea's new one."""
     participant, created = participants.put_participant(
         session,
         idea_id=idea_id,
         actor_id=actor_id,
         role=body.role,
+        principal=principal,
         expected_version=expected_version,
     )
     if created:
@@ -188,18 +224,24 @@ def put_participant(
 @router.delete(
     "/{idea_id}/participants/{actor_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problems(404, 412, 422),
+    responses=problems(403, 404, 412, 422),
 )
 def remove_participant(
     idea_id: uuid.UUID,
     actor_id: uuid.UUID,
     session: SessionDep,
+    principal: PrincipalDep,
     expected_version: ExpectedVersionDep,
     response: Response,
 ) -> None:
-    """Take an actor out of an idea (404 when it does not take part); the actor itself stays.
-    `If-Match` takes the idea's ETag; the response carries the idea's new one."""
+    """Take an actor out of an idea (404 when it does not take part): admins, managers of the
+    idea's owner, or of the actor itself (leaving); the actor itself stays. `If-Match` takes
+    the idea's ETag; the response carries the idea's new one."""
     participants.remove_participant(
-        session, idea_id=idea_id, actor_id=actor_id, expected_version=expected_version
+        session,
+        idea_id=idea_id,
+        actor_id=actor_id,
+        principal=principal,
+        expected_version=expected_version,
     )
     with_etag(response, ideas.get_idea(session, idea_id=idea_id).version)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response, status
 
-from radar.api.auth import authenticated_router
+from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
     PageDep,
@@ -28,6 +28,7 @@ NewsSort = Literal["-published_at", "published_at", "title", "-updated_at"]
 @router.get("", response_model=NewsListPublic, responses=problems(422))
 def list_news(
     session: SessionDep,
+    principal: PrincipalDep,
     page: PageDep,
     updated_since: UpdatedSinceDep,
     topic: Annotated[list[str], Query(max_length=30, description="Topic slugs (any of).")] = [],  # noqa: B006
@@ -46,9 +47,10 @@ def list_news(
     sort: Annotated[NewsSort, Query(description="Order; ties break by id.")] = "-published_at",
 ) -> NewsListPublic:
     """List news, newest first by default, filtered and paginated; `count` is the total over
-    all pages."""
+    all pages. An author the caller may not see appears as null and matches no filter."""
     return news_service.list_news(
         session,
+        principal=principal,
         page=page,
         topics=topic,
         author_id=author_id,
@@ -64,14 +66,19 @@ def list_news(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=NewsPublic,
-    responses=problems(409, body=True),
+    responses=problems(403, 409, body=True),
 )
 def create_news(
-    body: NewsCreate, session: SessionDep, request: Request, response: Response
+    body: NewsCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> NewsPublic:
-    """Publish a news item. The author must be an existing actor; `published_at` defaults to
-    now and must carry a timezone; topic slugs must exist in the taxonomy."""
-    news = news_service.create_news(session, data=body)
+    """Publish a news item. The author must be an existing actor (for members, one they
+    manage; admins may leave it out); `published_at` defaults to now and must carry a
+    timezone; topic slugs must exist in the taxonomy."""
+    news = news_service.create_news(session, data=body, principal=principal)
     response.headers["Location"] = str(request.url_for("read_news", news_id=news.id))
     with_etag(response, news.version)
     return news
@@ -79,38 +86,56 @@ def create_news(
 
 @router.get("/{news_id}", response_model=NewsPublic, responses=problems(404, 422))
 def read_news(
-    news_id: uuid.UUID, session: SessionDep, request: Request, response: Response
+    news_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> NewsPublic | Response:
-    """Read one news item; the `ETag` header carries its version for conditional updates."""
-    news = news_service.read_news(session, news_id=news_id)
+    """Read one news item; the `ETag` header carries its version for conditional updates. An
+    author the caller may not see appears as null."""
+    news = news_service.read_news(session, news_id=news_id, principal=principal)
     if (cached := not_modified(request, news.version)) is not None:
         return cached
     with_etag(response, news.version)
     return news
 
 
-@router.patch("/{news_id}", response_model=NewsPublic, responses=problems(404, 409, 412, body=True))
+@router.patch(
+    "/{news_id}", response_model=NewsPublic, responses=problems(403, 404, 409, 412, body=True)
+)
 def update_news(
     news_id: uuid.UUID,
     body: NewsUpdate,
     session: SessionDep,
+    principal: PrincipalDep,
     expected_version: ExpectedVersionDep,
     response: Response,
 ) -> NewsPublic:
-    """Change the given fields only; send `If-Match` with the ETag you read to avoid lost
-    updates. `author_id: null` detaches the item from its author."""
+    """Change the given fields only (admins, or managers of the author); send `If-Match` with
+    the ETag you read to avoid lost updates. Members may hand the item only to another actor
+    they manage; admins may also send `author_id: null` to detach it from its author."""
     news = news_service.update_news(
-        session, news_id=news_id, data=body, expected_version=expected_version
+        session,
+        news_id=news_id,
+        data=body,
+        principal=principal,
+        expected_version=expected_version,
     )
     with_etag(response, news.version)
     return news
 
 
 @router.delete(
-    "/{news_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(404, 412, 422)
+    "/{news_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404, 412, 422)
 )
 def delete_news(
-    news_id: uuid.UUID, session: SessionDep, expected_version: ExpectedVersionDep
+    news_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    expected_version: ExpectedVersionDep,
 ) -> None:
-    """Delete a news item."""
-    news_service.delete_news(session, news_id=news_id, expected_version=expected_version)
+    """Delete a news item (admins, or managers of the author)."""
+    news_service.delete_news(
+        session, news_id=news_id, principal=principal, expected_version=expected_version
+    )

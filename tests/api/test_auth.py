@@ -1,0 +1,191 @@
+"""Bearer authentication, the anonymous and public-read rules, and rate limits shared through
+the database by several app instances."""
+
+import uuid
+from datetime import timedelta
+from functools import partial
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from radar.api.app import create_app
+from radar.db import session_scope
+from radar.models.account import AccountCreate, ApiToken, Role, TokenCreate
+from radar.models.base import utcnow
+from radar.services import accounts, rate_limits
+from radar.settings import Settings
+from tests.conftest import ClientFactory
+from tests.factories import actor_body, create_actor, issue_token
+
+PROBLEM = "application/problem+json"
+# A fixed clock 15 s into a rate-limit window, so no request can straddle two windows.
+NOW = 1_000 * rate_limits.WINDOW_SECONDS + 15.0
+
+
+def _new_token(engine: Engine, **token_fields: object) -> tuple[uuid.UUID, str]:
+    """A member account and a token for it, made through the services: (token id, secret)."""
+    with session_scope(engine) as session:
+        account = accounts.create_account(
+            session, data=AccountCreate(name="auth test", role=Role.member)
+        )
+        created = accounts.create_token(
+            session,
+            account_id=account.id,
+            data=TokenCreate.model_validate({"name": "auth test", **token_fields}),
+        )
+    return created.id, created.token
+
+
+def _client(
+    settings: Settings, engine: Engine, token: str | None = None, **changes: object
+) -> TestClient:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    app = create_app(settings.model_copy(update=changes), engine=engine)
+    return TestClient(app, headers=headers)
+
+
+def _assert_unauthorized(response: Response) -> None:
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["status"] == 401
+
+
+def test_v1_needs_a_token_but_probes_and_docs_do_not(make_client: ClientFactory) -> None:
+    anonymous = make_client(None)
+    _assert_unauthorized(anonymous.get("/v1/actors"))
+    _assert_unauthorized(anonymous.get("/v1/topics"))
+    for path in ("/health", "/ready", "/docs", "/openapi.json"):
+        assert anonymous.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Basic dXNlcjpwYXNz",
+        "Bearer",
+        "Bearer ",
+        "radar_abc",
+        "Token radar_abc",
+        "Bearer radar_nope",
+    ],
+)
+def test_malformed_or_unknown_credentials_are_401(
+    settings: Settings, engine: Engine, header: str
+) -> None:
+    with _client(settings, engine) as anonymous:
+        _assert_unauthorized(anonymous.get("/v1/topics", headers={"Authorization": header}))
+
+
+def test_revoked_and_expired_tokens_are_401(settings: Settings, engine: Engine) -> None:
+    revoked_id, revoked = _new_token(engine)
+    _, expired = _new_token(engine, expires_at=utcnow() - timedelta(seconds=1))
+    _, valid = _new_token(engine, expires_at=utcnow() + timedelta(days=1))
+    with session_scope(engine) as session:
+        token = session.get(ApiToken, revoked_id)
+        assert token is not None
+        accounts.revoke_token(session, account_id=token.account_id, token_id=revoked_id)
+
+    for secret in (revoked, expired):
+        with _client(settings, engine, secret) as client:
+            _assert_unauthorized(client.get("/v1/me"))
+    with _client(settings, engine, valid) as client:
+        assert client.get("/v1/me").status_code == 200
+
+
+def test_public_read_opens_reads_but_not_writes(
+    settings: Settings, engine: Engine, client: TestClient
+) -> None:
+    create_actor(client, visibility="public")
+    with _client(settings, engine, public_read=True) as anonymous:
+        assert anonymous.get("/v1/topics").status_code == 200
+        actors = anonymous.get("/v1/actors")
+        assert actors.status_code == 200
+        assert actors.json()["count"] == 1
+        _assert_unauthorized(anonymous.post("/v1/actors", json=actor_body()))
+        _assert_unauthorized(anonymous.get("/v1/me"))
+    assert client.get("/v1/actors").json()["count"] == 1
+
+
+def test_use_sets_last_used_at(settings: Settings, engine: Engine, session: Session) -> None:
+    token_id, secret = _new_token(engine)
+    stored = session.get(ApiToken, token_id)
+    assert stored is not None
+    assert stored.last_used_at is None
+    session.commit()  # ends the read snapshot, so that the refresh below sees the request's write
+    with _client(settings, engine, secret) as client:
+        assert client.get("/v1/me").status_code == 200
+    session.refresh(stored)
+    assert stored.last_used_at is not None
+    assert stored.last_used_at >= stored.created_at
+
+
+def _assert_too_many(response: Response) -> None:
+    assert response.status_code == 429, response.text
+    assert response.headers["retry-after"] == str(rate_limits.WINDOW_SECONDS - 15)
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["status"] == 429
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate limits count at NOW: no request can fall into the next window."""
+    monkeypatch.setattr(rate_limits, "count_request", partial(rate_limits.count_request, now=NOW))
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_rate_limit_per_token_is_shared_by_two_app_instances(
+    settings: Settings, engine: Engine
+) -> None:
+    token = issue_token(engine, Role.member)
+    other_token = issue_token(engine, Role.member)
+    limits = {"rate_limit_per_minute": 5, "anonymous_rate_limit_per_minute": 3}
+    with (
+        _client(settings, engine, token, **limits) as first,
+        _client(settings, engine, token, **limits) as second,
+        _client(settings, engine, other_token, **limits) as other,
+    ):
+        for client in (first, first, first, second, second):
+            assert client.get("/v1/me").status_code == 200
+        _assert_too_many(first.get("/v1/me"))
+        _assert_too_many(second.get("/v1/topics"))
+        assert other.get("/v1/me").status_code == 200  # counted per token
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_anonymous_rate_limit_per_address_is_shared_by_two_app_instances(
+    settings: Settings, engine: Engine
+) -> None:
+    token = issue_token(engine, Role.member)
+    limits = {"rate_limit_per_minute": 5, "anonymous_rate_limit_per_minute": 3}
+    with (
+        _client(settings, engine, public_read=True, **limits) as first,
+        _client(settings, engine, public_read=True, **limits) as second,
+        _client(settings, engine, token, **limits) as signed_in,
+    ):
+        for client in (first, first, second):
+            assert client.get("/v1/topics").status_code == 200
+        _assert_too_many(second.get("/v1/topics"))
+        _assert_too_many(first.get("/v1/topics", headers={"Authorization": "Bearer radar_bad"}))
+        assert signed_in.get("/v1/topics").status_code == 200  # a token has its own budget
+
+
+def test_count_request_resets_with_each_window(engine: Engine) -> None:
+    start = 7 * rate_limits.WINDOW_SECONDS
+    count = partial(rate_limits.count_request, engine, key="token:unit", limit=2)
+    assert count(now=start + 1) is None
+    assert count(now=start + 50) is None
+    assert count(now=start + 50.5) == 10  # seconds until the window ends
+    assert count(now=start + 59.9) == 1
+    assert rate_limits.count_request(engine, key="token:other", limit=2, now=start + 59.9) is None
+    next_window = start + rate_limits.WINDOW_SECONDS
+    assert count(now=next_window) is None
+    assert count(now=next_window + 1) is None
+    assert count(now=next_window + 2) == rate_limits.WINDOW_SECONDS - 2
+
+
+def test_responses_vary_by_authorization(client: TestClient) -> None:
+    assert client.get("/v1/actors").headers["vary"] == "Authorization"
