@@ -112,6 +112,14 @@ def make_client(settings: Settings, engine: Engine) -> Iterator[ClientFactory]:
 
 
 @pytest.fixture
+def public_reader(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """An anonymous client of an app with public read on, sharing the test database."""
+    public = settings.model_copy(update={"public_read": True})
+    with TestClient(create_app(public, engine=engine)) as reader:
+        yield reader
+
+
+@pytest.fixture
 def client(make_client: ClientFactory) -> TestClient:
     """An HTTP client signed in as an admin, on an app bound to the test database."""
     return make_client(Role.admin)

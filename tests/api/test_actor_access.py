@@ -2,8 +2,7 @@
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -12,10 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from radar.api.app import create_app
 from radar.models.account import AccountActor, Role
 from radar.models.base import metadata
-from radar.settings import Settings
 from tests.conftest import ClientFactory
 from tests.factories import actor_body, create_actor
 from tests.group_factories import create_group, join
@@ -62,29 +59,19 @@ Caller = Callable[[str, str], TestClient]
 
 
 @pytest.fixture
-def as_caller(
-    make_client: ClientFactory, client: TestClient, database_url: str, engine: Engine
-) -> Iterator[Caller]:
+def as_caller(make_client: ClientFactory, client: TestClient, public_reader: TestClient) -> Caller:
     """A client for a named caller; `manager` manages the given actor, `other member` another."""
-    with ExitStack() as stack:
 
-        def make(caller: str, actor_id: str) -> TestClient:
-            if caller == "manager":
-                return make_client(Role.member, [actor_id])
-            if caller == "other member":
-                return make_client(Role.member, [create_actor(client)["id"]])
-            if caller == PUBLIC_READER:
-                settings = Settings(
-                    database_url=database_url,
-                    public_read=True,
-                    rate_limit_per_minute=0,
-                    anonymous_rate_limit_per_minute=0,
-                    event_feed_settle_seconds=0,
-                )
-                return stack.enter_context(TestClient(create_app(settings, engine=engine)))
-            return make_client(ROLES[caller])
+    def make(caller: str, actor_id: str) -> TestClient:
+        if caller == "manager":
+            return make_client(Role.member, [actor_id])
+        if caller == "other member":
+            return make_client(Role.member, [create_actor(client)["id"]])
+        if caller == PUBLIC_READER:
+            return public_reader
+        return make_client(ROLES[caller])
 
-        yield make
+    return make
 
 
 def _stored(engine: Engine) -> dict[str, list[str]]:

@@ -101,18 +101,10 @@ def test_events_of_private_profiles_are_for_admins_only(
 
 
 def test_feed_needs_sign_in_even_with_public_read(
-    database_url: str, engine: Engine, client: TestClient
+    public_reader: TestClient, client: TestClient
 ) -> None:
     create_actor(client)
-    settings = Settings(
-        database_url=database_url,
-        public_read=True,
-        event_feed_settle_seconds=0,
-        rate_limit_per_minute=0,
-        anonymous_rate_limit_per_minute=0,
-    )
-    with TestClient(create_app(settings, engine=engine)) as anonymous:
-        assert anonymous.get("/v1/actors").status_code == 200
-        response = anonymous.get("/v1/events")
+    assert public_reader.get("/v1/actors").status_code == 200
+    response = public_reader.get("/v1/events")
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"

@@ -1,7 +1,7 @@
 """Who may do what with working groups and their members, and whose memberships a caller sees:
 role × operation, own and foreign actors, private members; a refused write changes nothing."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from radar.api.app import create_app
 from radar.models.account import Role
-from radar.settings import Settings
 from tests.conftest import ClientFactory
 from tests.factories import create_actor
 from tests.group_factories import (
@@ -28,20 +26,6 @@ from tests.group_factories import (
     read_group,
     recorded_events,
 )
-
-
-@pytest.fixture
-def public_read_client(database_url: str, engine: Engine) -> Iterator[TestClient]:
-    """An anonymous client of an app with public read on, sharing the test database."""
-    settings = Settings(
-        database_url=database_url,
-        public_read=True,
-        event_feed_settle_seconds=0,
-        rate_limit_per_minute=0,
-        anonymous_rate_limit_per_minute=0,
-    )
-    with TestClient(create_app(settings, engine=engine)) as anonymous:
-        yield anonymous
 
 
 @dataclass
@@ -140,7 +124,7 @@ def test_role_by_operation(
     role, managed_names = CALLERS[caller]
     managed = [getattr(world, name)["id"] for name in managed_names]
     caller_api = (
-        request.getfixturevalue("public_read_client")
+        request.getfixturevalue("public_reader")
         if caller == "anonymous_public_read"
         else make_client(role, managed)
     )
@@ -286,7 +270,7 @@ def private_world(client: TestClient) -> PrivateWorld:
 def test_members_list_shows_each_caller_only_the_actors_it_may_see(
     client: TestClient,
     make_client: ClientFactory,
-    public_read_client: TestClient,
+    public_reader: TestClient,
     private_world: PrivateWorld,
 ) -> None:
     w = private_world
@@ -298,7 +282,7 @@ def test_members_list_shows_each_caller_only_the_actors_it_may_see(
         "group admin's manager": (make_client(Role.member, [w.founder["id"]]), signed_in),
         "analyst": (make_client(Role.analyst), signed_in),
         "partner": (make_client(Role.partner), signed_in),
-        "anonymous, public read": (public_read_client, [w.founder["id"]]),
+        "anonymous, public read": (public_reader, [w.founder["id"]]),
     }
 
     for name, (caller, expected) in callers.items():
@@ -313,7 +297,7 @@ def test_members_list_shows_each_caller_only_the_actors_it_may_see(
 def test_member_filter_finds_nothing_for_an_actor_the_caller_may_not_see(
     client: TestClient,
     make_client: ClientFactory,
-    public_read_client: TestClient,
+    public_reader: TestClient,
     private_world: PrivateWorld,
 ) -> None:
     w = private_world
@@ -327,8 +311,8 @@ def test_member_filter_finds_nothing_for_an_actor_the_caller_may_not_see(
     stranger = make_client(Role.member, [w.founder["id"]])
     assert groups_of(stranger, w.hidden) == []
     assert groups_of(make_client(Role.analyst), w.hidden) == []
-    assert groups_of(public_read_client, w.insider) == []
-    assert groups_of(public_read_client, w.founder) == [w.group["id"]]
+    assert groups_of(public_reader, w.insider) == []
+    assert groups_of(public_reader, w.founder) == [w.group["id"]]
     assert groups_of(stranger, w.insider) == [w.group["id"]]
     assert groups_of(make_client(Role.member, [w.hidden["id"]]), w.hidden) == [w.group["id"]]
     assert groups_of(client, w.hidden) == [w.group["id"]]

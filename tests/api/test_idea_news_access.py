@@ -1,7 +1,7 @@
 """Who may read and change ideas, their participants and news (role × operation, a refused write
 changes nothing), and which referenced actors each caller sees in them."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,12 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from radar.api.app import create_app
 from radar.models.account import Role
 from radar.models.event import Event
 from radar.models.idea import Idea
 from radar.models.news import News
-from radar.settings import Settings
 from tests.conftest import ClientFactory
 from tests.factories import create_actor
 from tests.group_factories import assert_problem, count_rows, counted_statements
@@ -45,20 +43,6 @@ def world(client: TestClient) -> World:
         participants=[{"actor_id": owner, "role": "lead"}, {"actor_id": participant}],
     )
     return World(owner, participant, newcomer, other, idea["id"], _publish(client, owner)["id"])
-
-
-@pytest.fixture
-def public_reader(database_url: str, engine: Engine) -> Iterator[TestClient]:
-    """An anonymous client of an app with public read on, on the same database."""
-    settings = Settings(
-        database_url=database_url,
-        public_read=True,
-        rate_limit_per_minute=0,
-        anonymous_rate_limit_per_minute=0,
-        event_feed_settle_seconds=0,
-    )
-    with TestClient(create_app(settings, engine=engine)) as reader:
-        yield reader
 
 
 Caller = Callable[[str], TestClient]
