@@ -2,7 +2,8 @@
 
     python bench/api_latency.py [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
-Prints median and p95 per request kind and the PostgreSQL/SQLite ratio of the medians.
+Prints median and p95 per request kind, on each database, with the shared (database-backed)
+rate limit off and on: the comparison is the cost of counting every request.
 """
 
 import argparse
@@ -10,7 +11,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -19,6 +21,8 @@ from sqlalchemy import create_engine, make_url, text
 from radar.api.app import create_app
 from radar.db import make_engine, session_scope, upgrade
 from radar.demo import load_demo
+from radar.models.account import AccountCreate, Role, TokenCreate
+from radar.services import accounts
 from radar.settings import Settings
 
 ROUNDS = 200
@@ -35,13 +39,21 @@ def measure(call: Callable[[], object], rounds: int = ROUNDS) -> tuple[float, fl
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
-def run(url: str) -> dict[str, tuple[float, float]]:
+def run(url: str, *, rate_limit: int) -> dict[str, tuple[float, float]]:
     engine = make_engine(url)
     upgrade(engine)
     with session_scope(engine) as session:
         load_demo(session)
+        account = accounts.create_account(
+            session, data=AccountCreate(name="bench", role=Role.admin)
+        )
+        token = accounts.create_token(
+            session, account_id=account.id, data=TokenCreate(name="bench")
+        ).token
+    settings = Settings(database_url=url, rate_limit_per_minute=rate_limit)
+    headers = {"Authorization": f"Bearer {token}"}
     results: dict[str, tuple[float, float]] = {}
-    with TestClient(create_app(Settings(database_url=url), engine=engine)) as client:
+    with TestClient(create_app(settings, engine=engine), headers=headers) as client:
         actor_id = client.get("/v1/actors", params={"limit": 1}).json()["data"][0]["id"]
         results["GET /v1/actors?limit=100"] = measure(
             lambda: client.get("/v1/actors", params={"limit": 100})
@@ -75,28 +87,39 @@ def main() -> None:
         help="server URL; a scratch database is created and dropped on it",
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        sqlite = run(f"sqlite:///{Path(folder) / 'bench.db'}")
-    admin_url = make_url(args.postgres)
+    runs: dict[str, dict[str, tuple[float, float]]] = {}
+    for limited in (False, True):
+        label = "rate limit on" if limited else "rate limit off"
+        limit = 1_000_000 if limited else 0
+        with tempfile.TemporaryDirectory() as folder:
+            runs[f"SQLite, {label}"] = run(
+                f"sqlite:///{Path(folder) / 'bench.db'}", rate_limit=limit
+            )
+        with scratch_postgres(args.postgres) as url:
+            runs[f"PostgreSQL, {label}"] = run(url, rate_limit=limit)
+    print(f"{ROUNDS} requests each, demo data (76 actors), admin token, in-process TestClient")
+    print("(no network); median / p95 in ms\n")
+    print("| request | " + " | ".join(runs) + " |")
+    print("| --- |" + " ---: |" * len(runs))
+    for request in runs["SQLite, rate limit off"]:
+        cells = [f"{runs[name][request][0]:.2f} / {runs[name][request][1]:.2f}" for name in runs]
+        print(f"| `{request}` | " + " | ".join(cells) + " |")
+
+
+@contextmanager
+def scratch_postgres(server_url: str) -> Iterator[str]:
+    """A fresh database on the server for one run, dropped afterwards."""
+    admin_url = make_url(server_url)
     name = f"radar_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        postgres = run(admin_url.set(database=name).render_as_string(hide_password=False))
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-    print(f"{ROUNDS} requests each, demo data (76 actors), in-process TestClient, times in ms\n")
-    print(
-        "| request | SQLite median | SQLite p95 | PostgreSQL median | PostgreSQL p95 | PG/SQLite |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for request, (s_med, s_p95) in sqlite.items():
-        p_med, p_p95 = postgres[request]
-        cells = [f"{value:.2f}" for value in (s_med, s_p95, p_med, p_p95, p_med / s_med)]
-        print(f"| `{request}` | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
