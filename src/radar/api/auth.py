@@ -75,11 +75,11 @@ def _limit_rate(engine: Engine, key: str, limit: int) -> None:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def authenticated_router(*, prefix: str, tags: list[str]) -> APIRouter:
+def authenticated_router(*, prefix: str, tags: list[str | Enum]) -> APIRouter:
     """A router whose every endpoint authenticates its caller (and may answer 401 or 429)."""
     return APIRouter(
         prefix=prefix,
-        tags=list[str | Enum](tags),
+        tags=tags,
         dependencies=[Depends(get_principal)],
         responses=problems(401, 429),
     )
