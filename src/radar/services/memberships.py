@@ -124,12 +124,9 @@ def approve_member(
 ) -> MemberPublic:
     """Make a pending membership active (admins, group admins' managers); records
     `group.member_joined`. 412 when `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id)
-    require_group_admin(
-        session, principal=principal, group_id=group_id, action="approve join requests"
+    group, membership, name = _as_group_admin(
+        session, principal, group_id, actor_id, expected_version, action="approve join requests"
     )
-    check_version(current=group.version, expected=expected_version)
-    membership, name = _require_visible_membership(session, principal, group_id, actor_id)
     if membership.status is MemberStatus.active:
         raise Conflict(f"Actor {actor_id} is already an active member of group {group_id}")
     membership.status = MemberStatus.active
@@ -153,12 +150,9 @@ def change_member_role(
     managers); records `group.member_role_changed`. The same role again changes nothing (no
     event, no new group version). The last active admin cannot be demoted while other active
     members remain; 412 when `expected_version` names a stale group version."""
-    group = _lock_group(session, group_id)
-    require_group_admin(
-        session, principal=principal, group_id=group_id, action="change member roles"
+    group, membership, name = _as_group_admin(
+        session, principal, group_id, actor_id, expected_version, action="change member roles"
     )
-    check_version(current=group.version, expected=expected_version)
-    membership, name = _require_visible_membership(session, principal, group_id, actor_id)
     if membership.role is role:
         return _member_public(membership, name)
     if role is not MemberRole.admin:
@@ -213,6 +207,24 @@ def detach_actor(session: Session, *, actor_id: uuid.UUID) -> None:
         _end_membership(session, group, membership, name)
         if needs_admin:
             _promote_earliest_member(session, group.id)
+
+
+def _as_group_admin(
+    session: Session,
+    principal: Principal,
+    group_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    expected_version: int | None,
+    *,
+    action: str,
+) -> tuple[WorkingGroup, GroupMember, str]:
+    """The locked group, the membership and the member's name for a group admin's change:
+    404 unknown group, 403 not a group admin, 412 stale version, 404 no visible membership."""
+    group = _lock_group(session, group_id)
+    require_group_admin(session, principal=principal, group_id=group_id, action=action)
+    check_version(current=group.version, expected=expected_version)
+    membership, name = _require_visible_membership(session, principal, group_id, actor_id)
+    return group, membership, name
 
 
 def _lock_group(session: Session, group_id: uuid.UUID) -> WorkingGroup:
