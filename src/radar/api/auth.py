@@ -39,8 +39,8 @@ def get_principal(
     # Its own short transactions, before the request's unit of work takes any lock.
     try:
         with session_scope(engine, write=False) as session:
-            principal = (
-                ANONYMOUS
+            principal, use_due = (
+                (ANONYMOUS, False)
                 if credentials is None
                 else accounts.authenticate(session, secret=credentials.credentials)
             )
@@ -51,8 +51,10 @@ def get_principal(
         _limit_rate(engine, _address_key(request), settings.anonymous_rate_limit_per_minute)
     else:
         _limit_rate(engine, f"token:{principal.token_id}", settings.rate_limit_per_minute)
-        with engine.begin() as connection:
-            accounts.note_token_use(connection, token_id=principal.token_id)
+        # Only when due (once a minute per token): no write on every request.
+        if use_due:
+            with engine.begin() as connection:
+                accounts.note_token_use(connection, token_id=principal.token_id)
     if principal.is_anonymous and not (settings.public_read and request.method in SAFE_METHODS):
         raise Unauthorized("Sign in: send `Authorization: Bearer radar_…`")
     return principal

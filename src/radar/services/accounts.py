@@ -168,8 +168,9 @@ def revoke_token(session: Session, *, account_id: uuid.UUID, token_id: uuid.UUID
         session.flush()
 
 
-def authenticate(session: Session, *, secret: str) -> Principal:
-    """The principal a bearer token stands for; 401 for unknown, revoked or expired tokens."""
+def authenticate(session: Session, *, secret: str) -> tuple[Principal, bool]:
+    """The principal a bearer token stands for, and whether its last use is due to be noted
+    (note_token_use); 401 for unknown, revoked or expired tokens."""
     stored = session.execute(
         select(ApiToken).where(col(ApiToken.digest) == digest(secret))
     ).scalar_one_or_none()
@@ -181,12 +182,14 @@ def authenticate(session: Session, *, secret: str) -> Principal:
     if stored.expires_at is not None and stored.expires_at <= now:
         raise Unauthorized("This token has expired")
     account = get_account(session, account_id=stored.account_id)
-    return Principal(
+    principal = Principal(
         role=account.role,
         account_id=account.id,
         token_id=stored.id,
         actor_ids=frozenset(managed_actor_ids(session, account_id=account.id)),
     )
+    use_due = stored.last_used_at is None or stored.last_used_at < now - LAST_USED_RESOLUTION
+    return principal, use_due
 
 
 def note_token_use(connection: Connection, *, token_id: uuid.UUID) -> None:
