@@ -170,8 +170,9 @@ def test_contacts_only_for_cluster_insiders(
     ("precision", "coarse"),
     [
         ("exact", ("Hauptstraße 1", "58507", 51.2197, 7.6273)),
-        ("postcode", (None, "58507", 51.22, 7.63)),
-        ("city", (None, None, 51.2, 7.65)),
+        # The centroid of postcode 58507 and the centre of Lüdenscheid, from the gazetteer.
+        ("postcode", (None, "58507", 51.23063, 7.62562)),
+        ("city", (None, None, 51.21977, 7.6273)),
         ("hidden", (None, None, None, None)),
     ],
 )

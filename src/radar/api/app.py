@@ -11,7 +11,17 @@ from sqlalchemy import Engine, create_engine
 from radar import __version__
 from radar.api.errors import install_error_handlers
 from radar.api.middleware import BodySizeLimit
-from radar.api.routes import accounts, actors, events, groups, health, ideas, news, taxonomy
+from radar.api.routes import (
+    accounts,
+    actors,
+    events,
+    geocode,
+    groups,
+    health,
+    ideas,
+    news,
+    taxonomy,
+)
 from radar.db import make_engine
 from radar.settings import Settings, get_settings
 
@@ -54,7 +64,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             allow_headers=["Content-Type", "If-Match", "If-None-Match", "Authorization"],
             expose_headers=["ETag", "Location"],
         )
-    for module in (health, taxonomy, actors, ideas, groups, news, events, accounts):
+    for module in (health, taxonomy, geocode, actors, ideas, groups, news, events, accounts):
         app.include_router(module.router)
     return app
 

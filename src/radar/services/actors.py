@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, col
 
 from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
+from radar.geo.gazetteer import get_gazetteer
 from radar.models.account import Account, AccountActor, Role
 from radar.models.actor import (
     Actor,
@@ -68,9 +69,6 @@ _WITHHELD_ADDRESS = {
     LocationPrecision.city: ("street", "postcode"),
     LocationPrecision.hidden: ("street", "postcode", "lat", "lon"),
 }
-# Grid cells per degree that coordinates snap to (0.01° postcode, 0.05° city): a stand-in until
-# the gazetteer (a later issue) replaces it by the real postcode and city centroids.
-_GRID_CELLS = {LocationPrecision.postcode: 100, LocationPrecision.city: 20}
 
 
 class ManagerRef(SQLModel):
@@ -130,9 +128,14 @@ def actor_public(actor: Actor, principal: Principal) -> ActorPublic:
 
 def _coarse_location(actor: Actor) -> dict[str, Any]:
     shaped: dict[str, Any] = dict.fromkeys(_WITHHELD_ADDRESS[actor.location_precision])
-    cells = _GRID_CELLS.get(actor.location_precision)
-    if cells is not None and actor.lat is not None and actor.lon is not None:
-        shaped.update(lat=round(actor.lat * cells) / cells, lon=round(actor.lon * cells) / cells)
+    if actor.lat is None or actor.lon is None:
+        return shaped
+    if actor.location_precision is LocationPrecision.postcode:
+        lat, lon = get_gazetteer().postcode_centroid(actor.postcode, actor.lat, actor.lon)
+        shaped.update(lat=lat, lon=lon)
+    elif actor.location_precision is LocationPrecision.city:
+        lat, lon = get_gazetteer().city_centroid(actor.city, actor.lat, actor.lon)
+        shaped.update(lat=lat, lon=lon)
     return shaped
 
 

@@ -1,0 +1,35 @@
+"""Address completion for frontends: `/v1/geocode`."""
+
+import dataclasses
+from typing import Annotated
+
+from fastapi import Query
+
+from radar.api.auth import authenticated_router
+from radar.api.errors import problems
+from radar.geo.gazetteer import get_gazetteer
+from radar.models.geocode import GeocodeCandidate, GeocodeCandidates
+
+router = authenticated_router(prefix="/v1/geocode", tags=["geocoding"])
+
+
+@router.get("", response_model=GeocodeCandidates, responses=problems(422))
+def geocode_candidates(
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description='What was typed: a place ("Lüd"), a postcode ("5746"), or an address '
+            '("Hauptstraße 1, 58507 Lüdenscheid"; "Neunkirchen, NRW").',
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=20, description="Most candidates returned.")] = 5,
+) -> GeocodeCandidates:
+    """Candidate places and postcodes for an address field, best first, each with its
+    coordinates, precision (postcode or city) and district. Answered by the offline gazetteer,
+    so typing never calls (or is throttled by) an online geocoder."""
+    found = get_gazetteer().candidates(q, limit=limit)
+    return GeocodeCandidates(
+        data=[GeocodeCandidate.model_validate(dataclasses.asdict(result)) for result in found]
+    )

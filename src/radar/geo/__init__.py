@@ -1,0 +1,2 @@
+"""Geocoding (offline gazetteer first, online geocoders through geopy when configured) and
+distances."""
