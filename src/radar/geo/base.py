@@ -3,7 +3,10 @@
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
+
+from radar.matching.normalise import fold
 
 
 class GeocodePrecision(StrEnum):
@@ -112,15 +115,13 @@ def state_code(text: str | None) -> str | None:
     """The GeoNames code of a German state named or abbreviated in `text`, if any."""
     if not text:
         return None
-    from radar.matching.normalise import fold
+    return _state_codes().get(fold(text))
 
-    folded = fold(text)
-    if folded in _STATE_ABBREVIATIONS:
-        return _STATE_ABBREVIATIONS[folded]
-    for code, name in STATES.items():
-        if fold(name) == folded:
-            return code
-    return None
+
+@lru_cache(maxsize=1)
+def _state_codes() -> dict[str, str]:
+    codes = {fold(name): code for code, name in STATES.items()}
+    return codes | _STATE_ABBREVIATIONS
 
 
 def parse_query(query: str) -> Address:
