@@ -12,6 +12,8 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 def fold(text: str, *, spell_umlauts: bool = True) -> str:
     """Lower-case, umlauts spelled out (ä→ae), other accents dropped, whitespace collapsed."""
     lowered = text.casefold()
+    if lowered.isascii():
+        return " ".join(lowered.split())
     if spell_umlauts:
         lowered = lowered.translate(_UMLAUTS)
     decomposed = unicodedata.normalize("NFKD", lowered)
