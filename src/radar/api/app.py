@@ -20,6 +20,7 @@ from radar.api.routes import (
     health,
     ideas,
     news,
+    statistics,
     taxonomy,
 )
 from radar.db import make_engine
@@ -64,7 +65,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             allow_headers=["Content-Type", "If-Match", "If-None-Match", "Authorization"],
             expose_headers=["ETag", "Location"],
         )
-    for module in (health, taxonomy, geocode, actors, ideas, groups, news, events, accounts):
+    for module in (
+        health,
+        taxonomy,
+        geocode,
+        actors,
+        ideas,
+        groups,
+        news,
+        events,
+        accounts,
+        statistics,
+    ):
         app.include_router(module.router)
     return app
 

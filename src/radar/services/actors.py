@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, col
 
@@ -191,25 +191,11 @@ def list_actors(
             selectinload(Actor.action_fields),  # type: ignore[arg-type]
         )
     )
-    if topics:
-        topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
-        statement = statement.where(
-            linked_to(Actor.id, ActorTopic.actor_id, ActorTopic.topic_slug, topics)
+    statement = statement.where(
+        *actor_filters(
+            session, topics=topics, action_fields=action_fields, kinds=kinds, districts=districts
         )
-    if action_fields:
-        taxonomy.resolve_action_fields(session, action_fields, loc=("query", "action_field"))
-        statement = statement.where(
-            linked_to(
-                Actor.id,
-                ActorActionField.actor_id,
-                ActorActionField.action_field_slug,
-                action_fields,
-            )
-        )
-    if kinds:
-        statement = statement.where(col(Actor.kind).in_(kinds))
-    if districts:
-        statement = statement.where(col(Actor.district).in_(districts))
+    )
     if q:
         statement = statement.where(matches_text(Actor.search_text, q))
     statement = statement.where(*updated_since_filter(Actor.updated_at, updated_since))
@@ -221,6 +207,37 @@ def list_actors(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+def actor_filters(
+    session: Session,
+    *,
+    topics: Sequence[str] = (),
+    action_fields: Sequence[str] = (),
+    kinds: Sequence[ActorKind] = (),
+    districts: Sequence[str] = (),
+) -> list[ColumnElement[bool]]:
+    """The SQL conditions of the actor list filters (any value within a filter; a topic also
+    matches its subtopics); unknown topic or action-field slugs are a 422 on the query."""
+    conditions: list[ColumnElement[bool]] = []
+    if topics:
+        topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
+        conditions.append(linked_to(Actor.id, ActorTopic.actor_id, ActorTopic.topic_slug, topics))
+    if action_fields:
+        taxonomy.resolve_action_fields(session, action_fields, loc=("query", "action_field"))
+        conditions.append(
+            linked_to(
+                Actor.id,
+                ActorActionField.actor_id,
+                ActorActionField.action_field_slug,
+                action_fields,
+            )
+        )
+    if kinds:
+        conditions.append(col(Actor.kind).in_(kinds))
+    if districts:
+        conditions.append(col(Actor.district).in_(districts))
+    return conditions
 
 
 def read_actor(session: Session, *, actor_id: uuid.UUID, principal: Principal) -> ActorPublic:
