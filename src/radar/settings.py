@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         "that transactions committing out of order cannot make a reader skip one.",
     )
 
+    match_half_distance_km: float = Field(
+        default=30.0,
+        gt=0,
+        le=1000,
+        description="Distance at which the proximity signal of a match falls to one half.",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to connect to; creates the data directory for the SQLite default."""
         if self.database_url:

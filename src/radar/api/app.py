@@ -19,11 +19,13 @@ from radar.api.routes import (
     groups,
     health,
     ideas,
+    matches,
     news,
     statistics,
     taxonomy,
 )
 from radar.db import make_engine
+from radar.matching.engine import MatchEngine
 from radar.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.resolved_database_url())
+    app.state.match_engine = MatchEngine()
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         events,
         accounts,
         statistics,
+        matches,
     ):
         app.include_router(module.router)
     return app

@@ -1,0 +1,112 @@
+"""Scoring actor → actors over the match index, and keeping the index fresh across processes."""
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sqlmodel import Session
+
+from radar.matching import signals
+from radar.matching.index import MatchIndex, build_index, change_mark
+
+COMPONENTS = (
+    "topics",
+    "action_fields",
+    "proximity",
+    "complementarity",
+    "kinds",
+    "network",
+    "activity",
+)
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "topics": 0.30,
+    "action_fields": 0.10,
+    "proximity": 0.15,
+    "complementarity": 0.15,
+    "kinds": 0.05,
+    "network": 0.15,
+    "activity": 0.10,
+}
+
+
+@dataclass(frozen=True)
+class ActorScores:
+    """Every component for every actor, for one query actor."""
+
+    components: dict[str, npt.NDArray[np.float32]]
+    total: npt.NDArray[np.float32]
+    distances_km: npt.NDArray[np.float32]
+    common_partners: npt.NDArray[np.float32]
+    met_needs: npt.NDArray[np.float32]
+    needs_met: npt.NDArray[np.float32]
+
+
+def score_actor(
+    index: MatchIndex,
+    q: int,
+    *,
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    half_distance_km: float = 30.0,
+) -> ActorScores:
+    """Each component's contribution, and the weighted total in [0, 1], of every actor as a
+    partner for actor `q`."""
+    if np.isnan(index.lat[q]):
+        distances = np.full(index.size, np.nan, dtype=np.float32)
+    else:
+        distances = signals.distances_km(index, float(index.lat[q]), float(index.lon[q]))
+    met_needs, needs_met = signals.complementarity(index, q)
+    network, common = signals.shared_partners(index, q)
+    components = {
+        "topics": signals.topic_similarity(index, q),
+        "action_fields": signals.action_field_overlap(index, q),
+        "proximity": signals.proximity(distances, half_distance_km=half_distance_km),
+        "complementarity": signals.complement_score(met_needs, needs_met),
+        "kinds": signals.kind_complement(index, q),
+        "network": network,
+        "activity": signals.activity(index),
+    }
+    total = np.zeros(index.size, dtype=np.float32)
+    weight_sum = sum(max(0.0, weights.get(name, 0.0)) for name in COMPONENTS) or 1.0
+    for name in COMPONENTS:
+        weight = max(0.0, weights.get(name, 0.0))
+        if weight:
+            total += components[name] * np.float32(weight / weight_sum)
+    return ActorScores(components, total, distances, common, met_needs, needs_met)
+
+
+def top_positions(
+    total: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_], limit: int
+) -> list[int]:
+    """The positions of the `limit` best allowed scores, best first (ties by position)."""
+    candidates = np.flatnonzero(allowed)
+    if candidates.size == 0:
+        return []
+    scores = total[candidates]
+    if candidates.size > limit:
+        keep = np.argpartition(-scores, limit - 1)[:limit]
+        candidates, scores = candidates[keep], scores[keep]
+    order = np.lexsort((candidates, -scores))
+    return [int(i) for i in candidates[order]]
+
+
+class MatchEngine:
+    """Holds the index of one process and rebuilds it when the database changed: every write
+    records an event, so any process sees any other's writes at its next match."""
+
+    def __init__(self, build: Callable[[Session], MatchIndex] = build_index) -> None:
+        self._build = build
+        self._index: MatchIndex | None = None
+        self._lock = threading.Lock()
+
+    def index(self, session: Session) -> MatchIndex:
+        """The index, rebuilt first if any write committed since it was built."""
+        mark = change_mark(session)
+        current = self._index
+        if current is not None and current.change_mark == mark:
+            return current
+        with self._lock:
+            if self._index is None or self._index.change_mark != mark:
+                self._index = self._build(session)
+            return self._index

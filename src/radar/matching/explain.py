@@ -1,0 +1,144 @@
+"""Readable reasons, in German and English, for why two actors were matched."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from radar.matching.engine import ActorScores
+from radar.matching.index import KINDS, IntArray, MatchIndex
+from radar.models.actor import ActorKind
+
+KIND_LABELS: dict[ActorKind, tuple[str, str]] = {
+    ActorKind.company: ("Unternehmen", "company"),
+    ActorKind.university: ("Hochschule", "university"),
+    ActorKind.research_institute: ("Forschungseinrichtung", "research institute"),
+    ActorKind.startup: ("Start-up", "start-up"),
+    ActorKind.network: ("Netzwerk", "network"),
+    ActorKind.chamber: ("Kammer", "chamber"),
+    ActorKind.public_body: ("öffentliche Einrichtung", "public body"),
+    ActorKind.other: ("Akteur", "actor"),
+}
+# A component explains a match only when it contributes at least this much.
+_NOTABLE = 0.05
+_SHOWN_TERMS = 3
+
+
+@dataclass(frozen=True)
+class Reason:
+    component: str
+    de: str
+    en: str
+
+
+def explain(
+    index: MatchIndex,
+    q: int,
+    c: int,
+    scores: ActorScores,
+    field_labels: Mapping[str, tuple[str, str]],
+) -> list[Reason]:
+    """Why actor `c` was suggested for actor `q`, strongest signals first."""
+    reasons: list[tuple[float, Reason]] = []
+    value = {name: float(array[c]) for name, array in scores.components.items()}
+    shared = _shared_terms(index, q, c)
+    if shared and value["topics"] >= _NOTABLE:
+        names = ", ".join(shared[:_SHOWN_TERMS])
+        n = len(shared)
+        reasons.append(
+            (
+                value["topics"],
+                Reason(
+                    "topics",
+                    f"{n} gemeinsame{'s' if n == 1 else ''} Them{'a' if n == 1 else 'en'}: {names}",
+                    f"{n} shared topic{'' if n == 1 else 's'}: {names}",
+                ),
+            )
+        )
+    fields = _shared_fields(index, q, c)
+    if fields and value["action_fields"] >= _NOTABLE:
+        de = ", ".join(field_labels.get(slug, (slug, slug))[0] for slug in fields)
+        en = ", ".join(field_labels.get(slug, (slug, slug))[1] for slug in fields)
+        reasons.append(
+            (
+                value["action_fields"] * 0.5,
+                Reason("action_fields", f"Handlungsfeld: {de}", f"action field: {en}"),
+            )
+        )
+    distance = float(scores.distances_km[c])
+    if distance == distance and value["proximity"] >= _NOTABLE:  # not NaN
+        km = f"{distance:.0f}" if distance >= 1 else "< 1"
+        reasons.append(
+            (value["proximity"] * 0.5, Reason("proximity", f"{km} km entfernt", f"{km} km away"))
+        )
+    for term in _common(index.seeks.row(q)[0], index.offers.row(c)[0]):
+        label = index.term_labels[term]
+        reasons.append(
+            (
+                1.0,
+                Reason(
+                    "complementarity",
+                    f"sucht {label} — bietet {label}",
+                    f"seeks {label} — offers {label}",
+                ),
+            )
+        )
+    for term in _common(index.offers.row(q)[0], index.seeks.row(c)[0]):
+        label = index.term_labels[term]
+        reasons.append(
+            (
+                1.0,
+                Reason(
+                    "complementarity",
+                    f"bietet {label} — sucht {label}",
+                    f"offers {label} — seeks {label}",
+                ),
+            )
+        )
+    if value["kinds"] >= 0.8:
+        mine = KIND_LABELS[KINDS[int(index.kinds[q])]]
+        theirs = KIND_LABELS[KINDS[int(index.kinds[c])]]
+        reasons.append(
+            (0.2, Reason("kinds", f"{mine[0]} ↔ {theirs[0]}", f"{mine[1]} ↔ {theirs[1]}"))
+        )
+    common = int(scores.common_partners[c])
+    if common:
+        reasons.append(
+            (
+                value["network"] + 0.1,
+                Reason(
+                    "network",
+                    f"{common} gemeinsame{'r' if common == 1 else ''} Partner",
+                    f"{common} shared partner{'' if common == 1 else 's'}",
+                ),
+            )
+        )
+    partners = int(index.degree[c])
+    if partners and value["activity"] >= 0.3:
+        reasons.append(
+            (
+                value["activity"] * 0.3,
+                Reason(
+                    "activity",
+                    f"arbeitet mit {partners} Partner{'' if partners == 1 else 'n'} zusammen",
+                    f"works with {partners} partner{'' if partners == 1 else 's'}",
+                ),
+            )
+        )
+    reasons.sort(key=lambda item: -item[0])
+    return [reason for _, reason in reasons]
+
+
+def _common(a: IntArray, b: IntArray) -> list[int]:
+    return sorted(set(a.tolist()) & set(b.tolist()))
+
+
+def _shared_terms(index: MatchIndex, q: int, c: int) -> list[str]:
+    """Labels of the terms both actors carry, rarest first."""
+    mine, _ = index.actor_terms.row(q)
+    theirs, _ = index.actor_terms.row(c)
+    shared = sorted(set(mine.tolist()) & set(theirs.tolist()), key=lambda t: -float(index.idf[t]))
+    return [index.term_labels[term] for term in shared]
+
+
+def _shared_fields(index: MatchIndex, q: int, c: int) -> list[str]:
+    both = int(index.action_fields[q]) & int(index.action_fields[c])
+    return [slug for j, slug in enumerate(index.field_slugs) if both >> j & 1]

@@ -1,0 +1,336 @@
+"""The match index: compact arrays of every actor's terms, fields, place, kind and partners,
+built from the database in a few bulk queries, so that scoring one actor against all others is a
+handful of vectorised operations."""
+
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from radar.geo.gazetteer import Gazetteer, get_gazetteer
+from radar.matching.normalise import fold
+from radar.models.action_field import ActionField
+from radar.models.actor import (
+    Actor,
+    ActorActionField,
+    ActorKind,
+    ActorTopic,
+    LocationPrecision,
+    Visibility,
+)
+from radar.models.event import Event
+from radar.models.group import GroupMember, GroupTopic, MemberStatus
+from radar.models.idea import Idea, IdeaParticipant, IdeaTopic
+from radar.models.topic import Topic
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int32]
+
+KINDS: tuple[ActorKind, ...] = tuple(ActorKind)
+VISIBILITIES: tuple[Visibility, ...] = tuple(Visibility)
+# A term the actor names itself weighs 1; one from a joint project or group it is part of less,
+# growing with the number of such projects but never beyond its own terms.
+_OWN_WEIGHT = 1.0
+_PROJECT_WEIGHT = 0.5
+_GROUP_WEIGHT = 0.3
+# Co-participants in one idea or joint project are partners; so are co-members of a group, less so.
+_IDEA_TIE = 1.0
+_GROUP_TIE = 0.5
+
+
+def topic_term(slug: str) -> str:
+    return f"topic:{slug}"
+
+
+def tag_term(tag: str) -> str:
+    return f"tag:{fold(tag)}"
+
+
+@dataclass
+class Csr:
+    """Rows of (column, value) pairs: row i is `columns[starts[i]:starts[i + 1]]`."""
+
+    starts: npt.NDArray[np.int64]
+    columns: IntArray
+    values: FloatArray
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[dict[int, float]]) -> "Csr":
+        lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+        starts = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        columns = np.fromiter(
+            (c for row in rows for c in row), dtype=np.int32, count=int(starts[-1])
+        )
+        values = np.fromiter(
+            (v for row in rows for v in row.values()), dtype=np.float32, count=int(starts[-1])
+        )
+        return cls(starts=starts, columns=columns, values=values)
+
+    def row(self, i: int) -> tuple[IntArray, FloatArray]:
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        return self.columns[start:end], self.values[start:end]
+
+    def transpose(self, n_columns: int) -> "Csr":
+        rows = np.repeat(np.arange(len(self.starts) - 1, dtype=np.int32), np.diff(self.starts))
+        order = np.argsort(self.columns, kind="stable")
+        counts = np.bincount(self.columns, minlength=n_columns)
+        starts = np.zeros(n_columns + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        return Csr(starts=starts, columns=rows[order], values=self.values[order])
+
+
+@dataclass
+class MatchIndex:
+    """Everything scoring needs, one array entry per actor (position `i`)."""
+
+    ids: list[uuid.UUID]
+    names: list[str]
+    position: dict[uuid.UUID, int]
+    kinds: npt.NDArray[np.int8]
+    visibility: npt.NDArray[np.int8]
+    districts: list[str | None]
+    # Coordinates as every reader but the actor's managers sees them (NaN: none or hidden).
+    lat: FloatArray
+    lon: FloatArray
+    action_fields: npt.NDArray[np.int32]  # bit j set: the actor serves field_slugs[j]
+    field_slugs: list[str]
+    terms: list[str]  # term id → "topic:slug" or "tag:folded text"
+    term_labels: list[str]
+    idf: FloatArray
+    actor_terms: Csr  # actor → (term, weight)
+    term_actors: Csr  # term → (actor, weight), the postings
+    norms: FloatArray  # length of each actor's tf-idf vector
+    offers: Csr  # actor → (term, 1)
+    seeks: Csr
+    offered_by: Csr  # term → (actor, 1)
+    sought_by: Csr
+    partners: Csr  # actor → (actor, tie strength)
+    degree: FloatArray  # number of distinct partners
+    change_mark: tuple[int, int]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def change_mark(session: Session) -> tuple[int, int]:
+    """What the index was built from: every write records an event in its own transaction, so
+    the count and the highest sequence number of events change with every committed write."""
+    count, highest = session.execute(select(func.count(), func.max(col(Event.seq)))).one()
+    return int(count), int(highest or 0)
+
+
+class _Terms:
+    """Interns terms and remembers a readable label for each."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self.ids: dict[str, int] = {}
+        self.labels: list[str] = []
+        self._topic_labels = labels
+
+    def topic(self, slug: str) -> int:
+        return self._intern(topic_term(slug), self._topic_labels.get(slug, slug))
+
+    def tag(self, tag: str) -> int | None:
+        key = tag_term(tag)
+        return None if key == "tag:" else self._intern(key, tag.strip())
+
+    def _intern(self, key: str, label: str) -> int:
+        if key not in self.ids:
+            self.ids[key] = len(self.labels)
+            self.labels.append(label)
+        return self.ids[key]
+
+
+def build_index(session: Session) -> MatchIndex:
+    """The index of every actor, from a handful of bulk queries."""
+    mark = change_mark(session)
+    rows = session.execute(
+        select(
+            col(Actor.id),
+            col(Actor.name),
+            col(Actor.kind),
+            col(Actor.visibility),
+            col(Actor.district),
+            col(Actor.lat),
+            col(Actor.lon),
+            col(Actor.postcode),
+            col(Actor.city),
+            col(Actor.location_precision),
+            col(Actor.tags),
+            col(Actor.offers),
+            col(Actor.seeks),
+        ).order_by(col(Actor.id))
+    ).all()
+    position = {row[0]: i for i, row in enumerate(rows)}
+    n = len(rows)
+    labels: dict[str, str] = {
+        slug: label for slug, label in session.execute(select(col(Topic.slug), col(Topic.label_de)))
+    }
+    terms = _Terms(labels)
+    weights: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
+    offers: list[dict[int, float]] = [{} for _ in range(n)]
+    seeks: list[dict[int, float]] = [{} for _ in range(n)]
+    lat = np.full(n, np.nan, dtype=np.float32)
+    lon = np.full(n, np.nan, dtype=np.float32)
+    gazetteer = get_gazetteer()
+    for i, row in enumerate(rows):
+        tags, offered, sought = row[10] or [], row[11] or [], row[12] or []
+        for tag in tags:
+            if (term := terms.tag(tag)) is not None:
+                weights[i][term] = _OWN_WEIGHT
+        for target, values in ((offers[i], offered), (seeks[i], sought)):
+            for value in values:
+                if (term := terms.tag(value)) is not None:
+                    target[term] = 1.0
+        shown = _shown_point(gazetteer, row[5], row[6], row[7], row[8], row[9])
+        if shown is not None:
+            lat[i], lon[i] = shown
+    for actor_id, slug in session.execute(
+        select(col(ActorTopic.actor_id), col(ActorTopic.topic_slug))
+    ):
+        weights[position[actor_id]][terms.topic(slug)] = _OWN_WEIGHT
+    field_slugs = list(
+        session.execute(select(col(ActionField.slug)).order_by(col(ActionField.slug))).scalars()
+    )
+    field_bit = {slug: 1 << j for j, slug in enumerate(field_slugs)}
+    fields = np.zeros(n, dtype=np.int32)
+    for actor_id, slug in session.execute(
+        select(col(ActorActionField.actor_id), col(ActorActionField.action_field_slug))
+    ):
+        fields[position[actor_id]] |= field_bit[slug]
+    ties: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
+    _add_idea_signals(session, position, terms, weights, ties)
+    _add_group_signals(session, position, terms, weights, ties)
+
+    n_terms = len(terms.labels)
+    actor_terms = Csr.from_rows(weights)
+    df = np.bincount(actor_terms.columns, minlength=n_terms).astype(np.float32)
+    idf = np.log((n + 1) / (df + 1)).astype(np.float32) + np.float32(1.0)
+    weighted = actor_terms.values * idf[actor_terms.columns]
+    norms = np.sqrt(
+        np.add.reduceat(np.append(weighted**2, 0), actor_terms.starts[:-1])
+        * (np.diff(actor_terms.starts) > 0)
+    ).astype(np.float32)
+    offers_csr, seeks_csr = Csr.from_rows(offers), Csr.from_rows(seeks)
+    partners = Csr.from_rows(ties)
+    return MatchIndex(
+        ids=[row[0] for row in rows],
+        names=[row[1] for row in rows],
+        position=position,
+        kinds=np.array([KINDS.index(ActorKind(row[2])) for row in rows], dtype=np.int8),
+        visibility=np.array(
+            [VISIBILITIES.index(Visibility(row[3])) for row in rows], dtype=np.int8
+        ),
+        districts=[row[4] for row in rows],
+        lat=lat,
+        lon=lon,
+        action_fields=fields,
+        field_slugs=field_slugs,
+        terms=list(terms.ids),
+        term_labels=terms.labels,
+        idf=idf,
+        actor_terms=actor_terms,
+        term_actors=actor_terms.transpose(n_terms),
+        norms=norms,
+        offers=offers_csr,
+        seeks=seeks_csr,
+        offered_by=offers_csr.transpose(n_terms),
+        sought_by=seeks_csr.transpose(n_terms),
+        partners=partners,
+        degree=np.diff(partners.starts).astype(np.float32),
+        change_mark=mark,
+    )
+
+
+def _shown_point(
+    gazetteer: Gazetteer,
+    lat: float | None,
+    lon: float | None,
+    postcode: str | None,
+    city: str | None,
+    precision: str,
+) -> tuple[float, float] | None:
+    if lat is None or lon is None or precision == LocationPrecision.hidden:
+        return None
+    if precision == LocationPrecision.postcode:
+        return gazetteer.postcode_centroid(postcode, lat, lon)
+    if precision == LocationPrecision.city:
+        return gazetteer.city_centroid(city, lat, lon)
+    return lat, lon
+
+
+def _add_idea_signals(
+    session: Session,
+    position: dict[uuid.UUID, int],
+    terms: _Terms,
+    weights: list[dict[int, float]],
+    ties: list[dict[int, float]],
+) -> None:
+    idea_terms: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for idea_id, slug in session.execute(select(col(IdeaTopic.idea_id), col(IdeaTopic.topic_slug))):
+        idea_terms[idea_id].append(terms.topic(slug))
+    # The actor that brought an idea in takes part in it, listed as participant or not.
+    members: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for idea_id, tags, owner_id in session.execute(
+        select(col(Idea.id), col(Idea.tags), col(Idea.owner_id))
+    ):
+        idea_terms[idea_id].extend(t for tag in tags or [] if (t := terms.tag(tag)) is not None)
+        if owner_id is not None:
+            members[idea_id].add(position[owner_id])
+    for idea_id, actor_id in session.execute(
+        select(col(IdeaParticipant.idea_id), col(IdeaParticipant.actor_id))
+    ):
+        members[idea_id].add(position[actor_id])
+    for idea_id, participants in members.items():
+        ordered = sorted(participants)
+        _spread(ordered, idea_terms.get(idea_id, []), _PROJECT_WEIGHT, weights)
+        _tie(ordered, _IDEA_TIE, ties)
+
+
+def _add_group_signals(
+    session: Session,
+    position: dict[uuid.UUID, int],
+    terms: _Terms,
+    weights: list[dict[int, float]],
+    ties: list[dict[int, float]],
+) -> None:
+    group_terms: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for group_id, slug in session.execute(
+        select(col(GroupTopic.group_id), col(GroupTopic.topic_slug))
+    ):
+        group_terms[group_id].append(terms.topic(slug))
+    members: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for group_id, actor_id in session.execute(
+        select(col(GroupMember.group_id), col(GroupMember.actor_id)).where(
+            col(GroupMember.status) == MemberStatus.active
+        )
+    ):
+        members[group_id].append(position[actor_id])
+    for group_id, group_members in members.items():
+        _spread(group_members, group_terms.get(group_id, []), _GROUP_WEIGHT, weights)
+        _tie(group_members, _GROUP_TIE, ties)
+
+
+def _spread(
+    actors: Iterable[int], term_ids: Sequence[int], weight: float, weights: list[dict[int, float]]
+) -> None:
+    for i in actors:
+        for term in term_ids:
+            weights[i][term] = min(_OWN_WEIGHT, weights[i][term] + weight)
+
+
+def _tie(actors: Sequence[int], strength: float, ties: list[dict[int, float]]) -> None:
+    # A huge consortium says little about each pair in it: ties thin out with its size.
+    share = strength / math.log2(1 + max(1, len(actors) - 1))
+    for i in actors:
+        for j in actors:
+            if i != j:
+                ties[i][j] += share

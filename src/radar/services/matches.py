@@ -1,0 +1,98 @@
+"""Match suggestions, shaped for the caller: only actors the caller may see, at the location
+precision they may see."""
+
+import uuid
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from radar.matching.engine import DEFAULT_WEIGHTS, MatchEngine, score_actor, top_positions
+from radar.matching.explain import explain
+from radar.matching.index import KINDS, VISIBILITIES, MatchIndex
+from radar.models.action_field import ActionField
+from radar.models.actor import ActorKind, Visibility
+from radar.models.match import ActorMatch, ActorMatches, MatchedActor, MatchReason
+from radar.services.access import Principal, ensure_visible
+from radar.services.actors import get_actor
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+def visible_mask(index: MatchIndex, principal: Principal) -> BoolArray:
+    """True for the indexed actors `principal` may see (the same rule as `visible_actors`)."""
+    if principal.is_admin:
+        return np.ones(index.size, dtype=bool)
+    public: BoolArray = index.visibility == VISIBILITIES.index(Visibility.public)
+    if principal.is_anonymous:
+        return public
+    mask: BoolArray = index.visibility != VISIBILITIES.index(Visibility.private)
+    for actor_id in principal.actor_ids:
+        if (i := index.position.get(actor_id)) is not None:
+            mask[i] = True
+    return mask
+
+
+def match_actor(
+    session: Session,
+    *,
+    engine: MatchEngine,
+    actor_id: uuid.UUID,
+    principal: Principal,
+    kinds: Sequence[ActorKind] = (),
+    districts: Sequence[str] = (),
+    min_score: float = 0.0,
+    exclude_partners: bool = False,
+    limit: int = 20,
+    half_distance_km: float = 30.0,
+) -> ActorMatches:
+    """The actors that could best work with `actor_id`, best first, each explained; 404 when
+    the caller may not see the actor."""
+    ensure_visible(principal, get_actor(session, actor_id=actor_id))
+    index = engine.index(session)
+    q = index.position.get(actor_id)
+    if q is None:  # written after the index's snapshot was read: the next request has it
+        return ActorMatches(data=[])
+    scores = score_actor(index, q, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
+    allowed = visible_mask(index, principal)
+    allowed[q] = False
+    if kinds:
+        allowed &= np.isin(index.kinds, [KINDS.index(kind) for kind in kinds])
+    if districts:
+        allowed &= np.array([d in set(districts) for d in index.districts], dtype=bool)
+    if exclude_partners:
+        allowed[index.partners.row(q)[0]] = False
+    if min_score > 0:
+        allowed &= scores.total >= np.float32(min_score)
+    field_labels = {
+        slug: (de, en)
+        for slug, de, en in session.execute(
+            select(col(ActionField.slug), col(ActionField.label_de), col(ActionField.label_en))
+        )
+    }
+    matches = []
+    for c in top_positions(scores.total, allowed, limit):
+        distance = float(scores.distances_km[c])
+        matches.append(
+            ActorMatch(
+                actor=MatchedActor(
+                    id=index.ids[c],
+                    name=index.names[c],
+                    kind=KINDS[int(index.kinds[c])],
+                    district=index.districts[c],
+                ),
+                score=round(float(scores.total[c]), 4),
+                components={
+                    name: round(float(values[c]), 4) for name, values in scores.components.items()
+                },
+                weights=DEFAULT_WEIGHTS,
+                reasons=[
+                    MatchReason(component=r.component, de=r.de, en=r.en)
+                    for r in explain(index, q, c, scores, field_labels)
+                ],
+                distance_km=None if np.isnan(distance) else round(distance, 1),
+            )
+        )
+    return ActorMatches(data=matches)

@@ -1,0 +1,159 @@
+"""`GET /v1/actors/{id}/matches`: ranked, explained, visible-only, fresh across processes."""
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from radar.api.app import create_app
+from radar.models.account import Role
+from radar.settings import Settings
+from tests.conftest import ClientFactory
+from tests.factories import FIELD_PRODUCTION, TOPIC_AI, TOPIC_PLASTICS, create_actor
+from tests.idea_factories import idea_body
+
+MUNICH = {"lat": 48.1374, "lon": 11.5755, "city": "München", "postcode": "80331"}
+
+
+def _matches(client: TestClient, actor_id: str, **params: object) -> list[dict[str, object]]:
+    response = client.get(f"/v1/actors/{actor_id}/matches", params=params)
+    assert response.status_code == 200, response.text
+    data: list[dict[str, object]] = response.json()["data"]
+    return data
+
+
+def _ids(matches: list[dict[str, object]]) -> list[str]:
+    return [str(m["actor"]["id"]) for m in matches]  # type: ignore[index]
+
+
+@pytest.fixture
+def scene(client: TestClient) -> dict[str, str]:
+    """A company seeking AI advice, an institute next door offering it, and a far-away firm."""
+    me = create_actor(
+        client,
+        name="Spritzguss Lenne GmbH",
+        kind="company",
+        topics=[TOPIC_PLASTICS, TOPIC_AI],
+        offers=["Spritzguss"],
+        seeks=["KI-Beratung"],
+        tags=[],
+    )
+    institute = create_actor(
+        client,
+        name="Institut für KI Südwestfalen",
+        kind="research_institute",
+        topics=[TOPIC_AI],
+        offers=["KI-Beratung"],
+        seeks=[],
+        tags=[],
+        lat=51.2630,
+        lon=7.6500,
+    )
+    far = create_actor(
+        client,
+        name="Fernwerk AG",
+        kind="company",
+        topics=[],
+        offers=[],
+        seeks=[],
+        tags=[],
+        **MUNICH,
+    )
+    return {"me": me["id"], "institute": institute["id"], "far": far["id"]}
+
+
+def test_the_best_partner_comes_first_with_components_and_reasons(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    matches = _matches(client, scene["me"])
+
+    assert _ids(matches) == [scene["institute"], scene["far"]]
+    best = matches[0]
+    components = best["components"]
+    assert isinstance(components, dict)
+    assert set(components) == {
+        "topics",
+        "action_fields",
+        "proximity",
+        "complementarity",
+        "kinds",
+        "network",
+        "activity",
+    }
+    assert all(0 <= value <= 1 for value in components.values())
+    assert 0 < float(best["score"]) <= 1  # type: ignore[arg-type]
+    assert float(best["score"]) > float(matches[1]["score"])  # type: ignore[arg-type]
+    reasons = {r["component"]: r for r in best["reasons"]}  # type: ignore[attr-defined]
+    assert reasons["complementarity"]["de"] == "sucht KI-Beratung — bietet KI-Beratung"
+    assert reasons["complementarity"]["en"] == "seeks KI-Beratung — offers KI-Beratung"
+    assert reasons["topics"]["en"].startswith("1 shared topic: ")
+    assert reasons["proximity"]["de"] == "5 km entfernt"
+    assert reasons["kinds"]["en"] == "company ↔ research institute"
+    assert best["distance_km"] == pytest.approx(4.9, abs=0.2)
+
+
+def test_filters_limit_and_minimum_score(client: TestClient, scene: dict[str, str]) -> None:
+    assert _ids(_matches(client, scene["me"], kind="company")) == [scene["far"]]
+    assert _ids(_matches(client, scene["me"], district="Märkischer Kreis", limit=1)) == [
+        scene["institute"]
+    ]
+    best = float(_matches(client, scene["me"])[0]["score"])  # type: ignore[arg-type]
+    assert _ids(_matches(client, scene["me"], min_score=best)) == [scene["institute"]]
+
+
+def test_existing_partners_can_be_left_out(client: TestClient, scene: dict[str, str]) -> None:
+    body = idea_body(owner_id=scene["me"], participants=[{"actor_id": scene["far"]}])
+    assert client.post("/v1/ideas", json=body).status_code == 201
+
+    assert scene["far"] in _ids(_matches(client, scene["me"]))
+    assert _ids(_matches(client, scene["me"], exclude_partners=True)) == [scene["institute"]]
+
+
+def test_private_profiles_are_never_suggested_to_those_who_may_not_see_them(
+    client: TestClient, make_client: ClientFactory, scene: dict[str, str]
+) -> None:
+    hidden = create_actor(client, visibility="private", topics=[TOPIC_AI], offers=["KI-Beratung"])
+    member = make_client(Role.member, [scene["me"]])
+    stranger = make_client(Role.member)
+
+    assert hidden["id"] in _ids(_matches(client, scene["me"]))
+    assert hidden["id"] not in _ids(_matches(member, scene["me"]))
+    assert stranger.get(f"/v1/actors/{hidden['id']}/matches").status_code == 404
+    manager = make_client(Role.member, [hidden["id"]])
+    assert scene["institute"] in _ids(_matches(manager, hidden["id"]))
+
+
+def test_hidden_locations_give_no_distance(client: TestClient, scene: dict[str, str]) -> None:
+    hidden = create_actor(client, location_precision="hidden", topics=[TOPIC_AI])
+
+    match = next(m for m in _matches(client, scene["me"]) if m["actor"]["id"] == hidden["id"])  # type: ignore[index]
+
+    assert match["distance_km"] is None
+    assert match["components"]["proximity"] == 0  # type: ignore[index]
+
+
+def test_a_write_through_one_process_shows_in_the_next_match_of_another(
+    settings: Settings, engine: Engine, client: TestClient, scene: dict[str, str]
+) -> None:
+    other_app = create_app(settings, engine=engine)
+    with TestClient(other_app, headers=dict(client.headers)) as other:
+        before = _ids(_matches(other, scene["me"]))
+        newcomer = create_actor(client, topics=[TOPIC_AI], action_fields=[FIELD_PRODUCTION])
+        after = _ids(_matches(other, scene["me"]))
+        renamed = client.patch(f"/v1/actors/{newcomer['id']}", json={"name": "Neu GmbH"})
+        assert renamed.status_code == 200
+        names = [m["actor"]["name"] for m in _matches(other, scene["me"])]  # type: ignore[index]
+
+    assert newcomer["id"] not in before
+    assert newcomer["id"] in after
+    assert "Neu GmbH" in names
+
+
+def test_unknown_actor_and_bad_parameters(client: TestClient, scene: dict[str, str]) -> None:
+    missing = client.get(f"/v1/actors/{uuid.uuid4()}/matches")
+    bad = client.get(f"/v1/actors/{scene['me']}/matches", params={"limit": 0, "min_score": 2})
+
+    assert missing.status_code == 404
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"limit", "min_score"}
