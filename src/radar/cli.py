@@ -1,4 +1,4 @@
-"""The `radar` command: serve, db, demo, token, openapi."""
+"""The `radar` command: serve, db, demo, token, geocode, openapi."""
 
 import argparse
 import json
@@ -85,6 +85,20 @@ def _parser() -> argparse.ArgumentParser:
         help="the token expires after N days (default: never)",
     )
     token_create.set_defaults(handler=_token_create)
+
+    geocode = commands.add_parser(
+        "geocode", help="geocode again the actors and ideas whose geocoding failed or is pending"
+    )
+    geocode.add_argument(
+        "--pending",
+        action="store_true",
+        required=True,
+        help="retry every row with geocode_status pending or failed",
+    )
+    geocode.add_argument(
+        "--limit", type=_positive_int, default=10_000, help="most rows per kind (default 10000)"
+    )
+    geocode.set_defaults(handler=_geocode)
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument(
@@ -179,6 +193,24 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _geocode(args: argparse.Namespace, settings: Settings) -> int:
+    from radar.services import actors, ideas
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            reports = [
+                actors.retry_geocoding(session, limit=args.limit),
+                ideas.retry_geocoding(session, limit=args.limit),
+            ]
+    finally:
+        engine.dispose()
+    for report in reports:
+        print(f"{report.entity_type}: {report.located} located, {report.failed} still failing")
+    return 0
+
+
 def _messages(error: RadarError | ValidationError) -> list[str]:
     if isinstance(error, ValidationError):
         return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
@@ -190,7 +222,7 @@ def _messages(error: RadarError | ValidationError) -> list[str]:
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of days, got {value}")
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
     return value
 
 

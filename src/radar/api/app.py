@@ -14,6 +14,7 @@ from radar.api.middleware import BodySizeLimit
 from radar.api.routes import (
     accounts,
     actors,
+    admin,
     events,
     geocode,
     groups,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         accounts,
         statistics,
         matches,
+        admin,
     ):
         app.include_router(module.router)
     return app

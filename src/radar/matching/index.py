@@ -134,13 +134,16 @@ class _Terms:
         self.ids: dict[str, int] = {}
         self.labels: list[str] = []
         self._topic_labels = labels
+        self._raw: dict[str, int | None] = {}  # the same tag is spelt the same way many times
 
     def topic(self, slug: str) -> int:
         return self._intern(topic_term(slug), self._topic_labels.get(slug, slug))
 
     def tag(self, tag: str) -> int | None:
-        key = tag_term(tag)
-        return None if key == "tag:" else self._intern(key, tag.strip())
+        if tag not in self._raw:
+            key = tag_term(tag)
+            self._raw[tag] = None if key == "tag:" else self._intern(key, tag.strip())
+        return self._raw[tag]
 
     def _intern(self, key: str, label: str) -> int:
         if key not in self.ids:
@@ -171,9 +174,7 @@ def build_index(session: Session) -> MatchIndex:
     ).all()
     position = {row[0]: i for i, row in enumerate(rows)}
     n = len(rows)
-    labels: dict[str, str] = {
-        slug: label for slug, label in session.execute(select(col(Topic.slug), col(Topic.label_de)))
-    }
+    labels: dict[str, str] = dict(session.execute(select(col(Topic.slug), col(Topic.label_de))))
     terms = _Terms(labels)
     weights: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
     offers: list[dict[int, float]] = [{} for _ in range(n)]

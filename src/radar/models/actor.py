@@ -13,6 +13,7 @@ from radar.models.base import (
     MAX_TAGS,
     MAX_TOPICS,
     ExternalId,
+    GeocodeFields,
     InputModel,
     LocationFields,
     Page,
@@ -96,7 +97,7 @@ class ActorBase(LocationFields):
     member_since: date | None = None
 
 
-class Actor(ActorBase, table=True):
+class Actor(ActorBase, GeocodeFields, table=True):
     __tablename__ = "actor"
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
@@ -153,7 +154,7 @@ class ActorUpdate(UpdateModel):
     seeks: list[Tag] = Field(default=None, max_length=MAX_TAGS)
 
 
-class ActorPublic(ActorBase):
+class ActorPublic(ActorBase, GeocodeFields):
     id: uuid.UUID
     topics: list[str]
     action_fields: list[str]

@@ -10,6 +10,8 @@ from pydantic import StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
+from radar.geo.base import GeocodePrecision, GeocodeStatus
+
 metadata = SQLModel.metadata
 # Named constraints keep Alembic migrations (and SQLite batch mode) deterministic.
 metadata.naming_convention = {
@@ -95,6 +97,24 @@ class LocationFields(SQLModel):
                 "coordinate_pair", "lat and lon must be given together", {"field": missing}
             )
         return self
+
+
+class GeocodeFields(SQLModel):
+    """How a row's coordinates were found: set by the service on every address change, never
+    taken from input."""
+
+    geocode_status: GeocodeStatus = Field(
+        default=GeocodeStatus.none,
+        sa_type=enum_type(GeocodeStatus),
+        index=True,
+        description="none (no address), manual (coordinates given), ok (geocoded), failed "
+        "(see geocode_error; retried by `radar geocode --pending`), pending (not yet tried).",
+    )
+    geocode_precision: GeocodePrecision | None = Field(
+        default=None, sa_type=enum_type(GeocodePrecision)
+    )
+    geocode_source: str | None = Field(default=None, max_length=64)
+    geocode_error: str | None = Field(default=None, max_length=500)
 
 
 class Page(SQLModel):

@@ -14,6 +14,7 @@ from radar.models.base import (
     MAX_TOPICS,
     DateRange,
     ExternalId,
+    GeocodeFields,
     InputModel,
     LocationFields,
     Page,
@@ -94,7 +95,7 @@ class IdeaBase(LocationFields, DateRange):
     )
 
 
-class Idea(IdeaBase, table=True):
+class Idea(IdeaBase, GeocodeFields, table=True):
     __tablename__ = "idea"
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
@@ -160,7 +161,7 @@ class IdeaUpdate(UpdateModel, DateRange):
     seeking_kinds: list[ActorKind] = Field(default=None, max_length=8)
 
 
-class IdeaPublic(IdeaBase):
+class IdeaPublic(IdeaBase, GeocodeFields):
     id: uuid.UUID
     topics: list[str]
     action_fields: list[str]

@@ -30,7 +30,7 @@ from radar.models.event import Event, EventPublic
 from radar.models.group import GroupMember, MemberRole, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaParticipant, ParticipantRole
 from radar.models.news import News
-from radar.services import ideas, memberships, news, taxonomy
+from radar.services import geocoding, ideas, memberships, news, taxonomy
 from radar.services.access import (
     SYSTEM,
     Principal,
@@ -157,6 +157,7 @@ def create_actor(session: Session, *, data: ActorCreate, principal: Principal) -
     actor.action_fields = taxonomy.resolve_action_fields(
         session, data.action_fields, loc=("body", "action_fields")
     )
+    geocoding.locate_on_write(actor, changed=data.model_fields_set)
     _refresh_search_text(actor)
     session.add(actor)
     flush_or_conflict(session, "actor")
@@ -276,6 +277,7 @@ def update_actor(
                 )
             ]
         )
+    geocoding.locate_on_write(actor, changed=changes)
     _refresh_search_text(actor)
     touch(actor)
     flush_or_conflict(session, "actor")
@@ -373,6 +375,16 @@ def _managed_actor(session: Session, *, actor_id: uuid.UUID, principal: Principa
     actor = ensure_visible(principal, get_actor(session, actor_id=actor_id, for_update=True))
     require_manager(principal, actor.id, what="actor")
     return actor
+
+
+def retry_geocoding(session: Session, *, limit: int = 1000) -> geocoding.RetryReport:
+    """Geocode the actors whose geocoding failed or is pending again, recording each change."""
+    return geocoding.retry_rows(
+        session,
+        Actor,
+        record=lambda s, actor: _record(s, "actor.updated", actor_public(actor, SYSTEM)),
+        limit=limit,
+    )
 
 
 def _refresh_search_text(actor: Actor) -> None:

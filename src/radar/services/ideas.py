@@ -26,7 +26,7 @@ from radar.models.idea import (
     ParticipantPublic,
     ParticipantRole,
 )
-from radar.services import taxonomy
+from radar.services import geocoding, taxonomy
 from radar.services.access import (
     Principal,
     require_manager,
@@ -113,6 +113,7 @@ def create_idea(session: Session, *, data: IdeaCreate, principal: Principal) -> 
         IdeaParticipant(idea_id=idea.id, actor_id=participant.actor_id, role=participant.role)
         for participant in data.participants
     ]
+    geocoding.locate_on_write(idea, changed=data.model_fields_set)
     _refresh_search_text(idea)
     session.add(idea)
     flush_or_conflict(session, "idea")
@@ -232,6 +233,7 @@ def update_idea(
     if action_fields is not None:
         idea.action_fields = action_fields
     idea.sqlmodel_update({k: v for k, v in changes.items() if k not in _LINKED_FIELDS})
+    geocoding.locate_on_write(idea, changed=changes)
     _refresh_search_text(idea)
     touch(idea)
     flush_or_conflict(session, "idea")
@@ -382,6 +384,13 @@ def _check_merged_values(idea: Idea, changes: dict[str, Any]) -> None:
                 )
             ]
         )
+
+
+def retry_geocoding(session: Session, *, limit: int = 1000) -> geocoding.RetryReport:
+    """Geocode the ideas whose geocoding failed or is pending again, recording each change."""
+    return geocoding.retry_rows(
+        session, Idea, record=lambda s, idea: record_idea_updated(s, idea=idea), limit=limit
+    )
 
 
 def _refresh_search_text(idea: Idea) -> None:
