@@ -69,30 +69,16 @@ def explain(
         reasons.append(
             (value["proximity"] * 0.5, Reason("proximity", f"{km} km entfernt", f"{km} km away"))
         )
-    for term in _common(index.seeks.row(q)[0], index.offers.row(c)[0]):
-        label = index.term_labels[term]
-        reasons.append(
-            (
-                1.0,
-                Reason(
-                    "complementarity",
-                    f"sucht {label} — bietet {label}",
-                    f"seeks {label} — offers {label}",
-                ),
-            )
-        )
-    for term in _common(index.offers.row(q)[0], index.seeks.row(c)[0]):
-        label = index.term_labels[term]
-        reasons.append(
-            (
-                1.0,
-                Reason(
-                    "complementarity",
-                    f"bietet {label} — sucht {label}",
-                    f"offers {label} — seeks {label}",
-                ),
-            )
-        )
+    directions = (
+        (index.seeks.row(q)[0], index.offers.row(c)[0], ("sucht", "bietet"), ("seeks", "offers")),
+        (index.offers.row(q)[0], index.seeks.row(c)[0], ("bietet", "sucht"), ("offers", "seeks")),
+    )
+    for ours, other, (de_mine, de_theirs), (en_mine, en_theirs) in directions:
+        for term in _common(ours, other):
+            label = index.term_labels[term]
+            de = f"{de_mine} {label} — {de_theirs} {label}"
+            en = f"{en_mine} {label} — {en_theirs} {label}"
+            reasons.append((1.0, Reason("complementarity", de, en)))
     if value["kinds"] >= 0.8:
         mine = KIND_LABELS[KINDS[int(index.kinds[q])]]
         theirs = KIND_LABELS[KINDS[int(index.kinds[c])]]

@@ -174,7 +174,9 @@ def build_index(session: Session) -> MatchIndex:
     ).all()
     position = {row[0]: i for i, row in enumerate(rows)}
     n = len(rows)
-    labels: dict[str, str] = dict(session.execute(select(col(Topic.slug), col(Topic.label_de))))
+    labels: dict[str, str] = dict(
+        session.execute(select(col(Topic.slug), col(Topic.label_de))).all()
+    )
     terms = _Terms(labels)
     weights: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
     offers: list[dict[int, float]] = [{} for _ in range(n)]
