@@ -20,6 +20,7 @@ from radar.api.routes import (
     groups,
     health,
     ideas,
+    map,
     matches,
     news,
     statistics,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         accounts,
         statistics,
         matches,
+        map,
         admin,
     ):
         app.include_router(module.router)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from radar.geo.gazetteer import Gazetteer, get_gazetteer
+from radar.geo.privacy import shown_point
 from radar.matching.normalise import fold
 from radar.models.action_field import ActionField
 from radar.models.actor import (
@@ -21,7 +21,6 @@ from radar.models.actor import (
     ActorActionField,
     ActorKind,
     ActorTopic,
-    LocationPrecision,
     Visibility,
 )
 from radar.models.event import Event
@@ -183,7 +182,6 @@ def build_index(session: Session) -> MatchIndex:
     seeks: list[dict[int, float]] = [{} for _ in range(n)]
     lat = np.full(n, np.nan, dtype=np.float32)
     lon = np.full(n, np.nan, dtype=np.float32)
-    gazetteer = get_gazetteer()
     for i, row in enumerate(rows):
         tags, offered, sought = row[10] or [], row[11] or [], row[12] or []
         for tag in tags:
@@ -193,7 +191,7 @@ def build_index(session: Session) -> MatchIndex:
             for value in values:
                 if (term := terms.tag(value)) is not None:
                     target[term] = 1.0
-        shown = _shown_point(gazetteer, row[5], row[6], row[7], row[8], row[9])
+        shown = shown_point(row[9], row[5], row[6], row[7], row[8])
         if shown is not None:
             lat[i], lon[i] = shown
     for actor_id, slug in session.execute(
@@ -251,23 +249,6 @@ def build_index(session: Session) -> MatchIndex:
         degree=np.diff(partners.starts).astype(np.float32),
         change_mark=mark,
     )
-
-
-def _shown_point(
-    gazetteer: Gazetteer,
-    lat: float | None,
-    lon: float | None,
-    postcode: str | None,
-    city: str | None,
-    precision: str,
-) -> tuple[float, float] | None:
-    if lat is None or lon is None or precision == LocationPrecision.hidden:
-        return None
-    if precision == LocationPrecision.postcode:
-        return gazetteer.postcode_centroid(postcode, lat, lon)
-    if precision == LocationPrecision.city:
-        return gazetteer.city_centroid(city, lat, lon)
-    return lat, lon
 
 
 def _add_idea_signals(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, col
 
 from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
-from radar.geo.gazetteer import get_gazetteer
+from radar.geo.privacy import shown_point
 from radar.models.account import Account, AccountActor, Role
 from radar.models.actor import (
     Actor,
@@ -128,14 +128,9 @@ def actor_public(actor: Actor, principal: Principal) -> ActorPublic:
 
 def _coarse_location(actor: Actor) -> dict[str, Any]:
     shaped: dict[str, Any] = dict.fromkeys(_WITHHELD_ADDRESS[actor.location_precision])
-    if actor.lat is None or actor.lon is None:
-        return shaped
-    if actor.location_precision is LocationPrecision.postcode:
-        lat, lon = get_gazetteer().postcode_centroid(actor.postcode, actor.lat, actor.lon)
-        shaped.update(lat=lat, lon=lon)
-    elif actor.location_precision is LocationPrecision.city:
-        lat, lon = get_gazetteer().city_centroid(actor.city, actor.lat, actor.lon)
-        shaped.update(lat=lat, lon=lon)
+    point = shown_point(actor.location_precision, actor.lat, actor.lon, actor.postcode, actor.city)
+    if point is not None:
+        shaped.update(lat=point[0], lon=point[1])
     return shaped
 
 
