@@ -107,3 +107,37 @@ def not_modified(request: Request, version: int) -> Response | None:
     if etag(version) in tags or "*" in tags:
         return Response(status_code=304, headers={"ETag": etag(version)})
     return None
+
+
+_NEAR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def get_near(
+    near: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            description="`lat,lon`: list nearest first, each item with `distance_km`.",
+            examples=["51.2197,7.6273"],
+        ),
+    ] = None,
+    radius_km: Annotated[
+        float | None,
+        Query(gt=0, le=20_000, description="Only items within this distance of `near`."),
+    ] = None,
+) -> tuple[tuple[float, float] | None, float | None]:
+    """The `near` point and radius of a list query; 422 for a malformed point or a radius
+    without a point."""
+    point = None
+    if near is not None:
+        match = _NEAR.match(near)
+        lat, lon = (float(match.group(1)), float(match.group(2))) if match else (999.0, 999.0)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InvalidInput(
+                [FieldError(loc=("query", "near"), message="expected `lat,lon` in degrees")]
+            )
+        point = (lat, lon)
+    return point, radius_km
+
+
+NearDep = Annotated[tuple[tuple[float, float] | None, float | None], Depends(get_near)]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, col
 
@@ -54,6 +54,7 @@ from radar.services.common import (
     updated_since_filter,
 )
 from radar.services.events import record_event
+from radar.services.proximity import Near, box_prefilter, rank_by_distance
 
 ACTOR_SORTS = {
     "name": (col(Actor.name), col(Actor.id)),
@@ -176,26 +177,27 @@ def list_actors(
     q: str | None = None,
     updated_since: datetime | None = None,
     sort: str = "name",
+    near: Near | None = None,
 ) -> ActorsPublic:
     """One page of the actors `principal` may see matching every given filter (any of the
-    values within a filter; a topic also matches its subtopics)."""
-    statement = (
-        select(Actor)
-        .where(visible_actors(principal))
-        .options(
-            selectinload(Actor.topics),  # type: ignore[arg-type]
-            selectinload(Actor.action_fields),  # type: ignore[arg-type]
-        )
+    values within a filter; a topic also matches its subtopics); with `near`, nearest first
+    (within its radius), each with `distance_km`."""
+    statement = select(Actor).options(
+        selectinload(Actor.topics),  # type: ignore[arg-type]
+        selectinload(Actor.action_fields),  # type: ignore[arg-type]
     )
-    statement = statement.where(
+    conditions = [
+        visible_actors(principal),
         *actor_filters(
             session, topics=topics, action_fields=action_fields, kinds=kinds, districts=districts
-        )
-    )
+        ),
+        *updated_since_filter(Actor.updated_at, updated_since),
+    ]
     if q:
-        statement = statement.where(matches_text(Actor.search_text, q))
-    statement = statement.where(*updated_since_filter(Actor.updated_at, updated_since))
-    statement = statement.order_by(*ACTOR_SORTS[sort])
+        conditions.append(matches_text(Actor.search_text, q))
+    if near is not None:
+        return _list_near(session, statement.where(*conditions), conditions, principal, page, near)
+    statement = statement.where(*conditions).order_by(*ACTOR_SORTS[sort])
     rows, total = fetch_page(session, statement, page)
     return ActorsPublic(
         data=[actor_public(actor, principal) for actor in rows],
@@ -203,6 +205,62 @@ def list_actors(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+def _list_near(
+    session: Session,
+    statement: Select[Any],
+    conditions: list[ColumnElement[bool]],
+    principal: Principal,
+    page: PageRequest,
+    near: Near,
+) -> ActorsPublic:
+    """One page of the actors matching `conditions` nearest to `near`, at the locations the
+    caller may see (hidden ones are left out), each with its distance."""
+    located = session.execute(
+        select(
+            col(Actor.id),
+            col(Actor.lat),
+            col(Actor.lon),
+            col(Actor.postcode),
+            col(Actor.city),
+            col(Actor.location_precision),
+        ).where(*conditions, *box_prefilter(near, col(Actor.lat), col(Actor.lon)))
+    )
+    ranked = rank_by_distance(
+        located,
+        near,
+        lambda row: (
+            (row[1], row[2])
+            if principal.manages(row[0])
+            else shown_point(row[5], row[1], row[2], row[3], row[4])
+        ),
+    )
+    chosen = dict(ranked[page.offset : page.offset + page.limit])
+    actors = session.execute(statement.where(col(Actor.id).in_(chosen))).scalars().all()
+    by_distance = sorted(actors, key=lambda actor: (chosen[actor.id], str(actor.id)))
+    return ActorsPublic(
+        data=[
+            actor_public(actor, principal).model_copy(
+                update={"distance_km": round(chosen[actor.id], 2)}
+            )
+            for actor in by_distance
+        ],
+        count=len(ranked),
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def actor_location_for(session: Session, *, actor_id: uuid.UUID, principal: Principal) -> Near:
+    """The point an actor is shown at to `principal` (for `near_actor`); 404 when they may not
+    see it, 422 when it shows no location."""
+    shown = read_actor(session, actor_id=actor_id, principal=principal)
+    if shown.lat is None or shown.lon is None:
+        raise InvalidInput(
+            [FieldError(loc=("query", "near_actor"), message="this actor shows no location")]
+        )
+    return Near(lat=shown.lat, lon=shown.lon)
 
 
 def actor_filters(
@@ -394,6 +452,6 @@ def _record(session: Session, event_type: str, snapshot: ActorPublic) -> None:
         type=event_type,
         entity_type="actor",
         entity_id=snapshot.id,
-        payload=snapshot.model_dump(mode="json"),
+        payload=snapshot.model_dump(mode="json", exclude={"distance_km"}),
         private=snapshot.visibility is Visibility.private,
     )

@@ -8,6 +8,7 @@ from fastapi import Query, Request, Response, status
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
+    NearDep,
     PageDep,
     SessionDep,
     UpdatedSinceDep,
@@ -15,8 +16,10 @@ from radar.api.deps import (
     with_etag,
 )
 from radar.api.errors import problems
+from radar.errors import FieldError, InvalidInput
 from radar.models.actor import ActorCreate, ActorKind, ActorPublic, ActorsPublic, ActorUpdate
 from radar.services import actors
+from radar.services.proximity import Near
 
 router = authenticated_router(prefix="/v1/actors", tags=["actors"])
 
@@ -29,6 +32,7 @@ def list_actors(
     principal: PrincipalDep,
     page: PageDep,
     updated_since: UpdatedSinceDep,
+    near_and_radius: NearDep,
     topic: Annotated[list[str], Query(max_length=30, description="Topic slugs (any of).")] = [],  # noqa: B006
     action_field: Annotated[
         list[str], Query(max_length=10, description="Action-field slugs (any of).")
@@ -39,9 +43,16 @@ def list_actors(
         str | None, Query(min_length=1, max_length=200, description="Text in name/description.")
     ] = None,
     sort: Annotated[ActorSort, Query(description="Order; ties break by id.")] = "name",
+    near_actor: Annotated[
+        uuid.UUID | None,
+        Query(description="Like `near`, from where this actor is shown to you."),
+    ] = None,
 ) -> ActorsPublic:
     """List the actors you may see, filtered and paginated; `count` is the total over all
-    pages."""
+    pages. With `near` (or `near_actor`) the list is ordered by distance from there (ties by
+    id), each item carries `distance_km`, and only actors showing a location to you are
+    listed; `radius_km` keeps those within it."""
+    near = _near(session, principal, near_and_radius, near_actor)
     return actors.list_actors(
         session,
         principal=principal,
@@ -53,7 +64,39 @@ def list_actors(
         q=q,
         updated_since=updated_since,
         sort=sort,
+        near=near,
     )
+
+
+def _near(
+    session: SessionDep,
+    principal: PrincipalDep,
+    near_and_radius: tuple[tuple[float, float] | None, float | None],
+    near_actor: uuid.UUID | None,
+) -> Near | None:
+    point, radius_km = near_and_radius
+    if point is not None and near_actor is not None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("query", "near_actor"), message="give `near` or `near_actor`, not both"
+                )
+            ]
+        )
+    if near_actor is not None:
+        origin = actors.actor_location_for(session, actor_id=near_actor, principal=principal)
+        return Near(lat=origin.lat, lon=origin.lon, radius_km=radius_km)
+    if point is not None:
+        return Near(lat=point[0], lon=point[1], radius_km=radius_km)
+    if radius_km is not None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("query", "radius_km"), message="radius_km needs `near` or `near_actor`"
+                )
+            ]
+        )
+    return None
 
 
 @router.post(
