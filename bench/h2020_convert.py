@@ -1,22 +1,19 @@
-"""Worked example: the EU's Horizon 2020 collaboration history, imported through the importer.
+"""Worked example: the EU's Horizon 2020 collaboration history in Radar's import format.
 
-    python bench/h2020_import.py ../shared/data/h2020 OUT_DIR [--database-url URL]
+    python bench/h2020_convert.py ../shared/data/h2020 OUT_DIR
 
-Converts the data set (see its README) into Radar's import format — organisations become
-actors (external_id = PIC, kind from the activity type); `history` projects become completed
-joint projects with their participants, their topic and programme titles as free-text topics —
-writes `actors.jsonl` and `ideas.jsonl` to OUT_DIR and, with `--database-url`, imports both
-with `radar import` (an SQLite file under OUT_DIR by default). The `dev` projects are never
-imported: they are what the matching evaluation predicts.
+Converts the data set (see its README) into the actor and idea import format of issue 4
+(JSON Lines with the documented columns): organisations become actors (external_id = PIC, kind
+from the activity type); `history` projects become completed joint projects with their
+participants (PICs, in the order CORDIS lists them) and their topic and programme titles as
+free-text topics. Writes `actors.jsonl` and `ideas.jsonl` to OUT_DIR. The `dev` projects are
+never written: they are what the matching evaluation predicts. The bulk importer that reads
+these files is the next part of issue 4; until it lands this script only converts.
 """
 
 import argparse
 import csv
 import json
-import os
-import subprocess
-import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -109,20 +106,10 @@ def convert(source: Path, out: Path) -> tuple[int, int, int]:
     return actors, ideas, truncated
 
 
-def run_import(kind: str, path: Path, database_url: str) -> float:
-    start = time.perf_counter()
-    env = {**os.environ, "RADAR_DATABASE_URL": database_url}
-    radar = Path(sys.executable).with_name("radar")
-    subprocess.run([str(radar), "import", kind, str(path)], env=env, check=True)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("source", type=Path, help="the h2020 data folder")
     parser.add_argument("out", type=Path, help="where to write the import files")
-    parser.add_argument("--database-url", default=None, help="import into this database")
-    parser.add_argument("--no-import", action="store_true", help="convert only")
     args = parser.parse_args()
     actors, ideas, truncated = convert(args.source, args.out)
     print(f"{actors:,} actors and {ideas:,} joint projects written to {args.out}")
@@ -130,14 +117,6 @@ def main() -> None:
         print(
             f"{truncated} project(s) had more than {MAX_PARTICIPANTS} participants; kept the first"
         )
-    if args.no_import:
-        return
-    url = args.database_url or f"sqlite:///{(args.out / 'h2020.db').resolve()}"
-    seconds = [run_import(kind, args.out / f"{kind}.jsonl", url) for kind in ("actors", "ideas")]
-    print("| import | seconds |")
-    print("| --- | --- |")
-    print(f"| actors ({actors:,}) | {seconds[0]:.1f} |")
-    print(f"| joint projects ({ideas:,}) | {seconds[1]:.1f} |")
 
 
 if __name__ == "__main__":
