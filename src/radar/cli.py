@@ -1,4 +1,4 @@
-"""The `radar` command: serve, db, demo, token, geocode, openapi."""
+"""The `radar` command: serve, db, demo, token, geocode, import, openapi."""
 
 import argparse
 import json
@@ -99,6 +99,16 @@ def _parser() -> argparse.ArgumentParser:
         "--limit", type=_positive_int, default=10_000, help="most rows per kind (default 10000)"
     )
     geocode.set_defaults(handler=_geocode)
+
+    importer = commands.add_parser(
+        "import", help="import actors or ideas from CSV or JSON Lines (upsert by external_id)"
+    )
+    importer.add_argument("kind", choices=["actors", "ideas"], help="what the file holds")
+    importer.add_argument(
+        "file", type=Path, help="a .csv file (lists `;`-separated) or JSON Lines (.jsonl)"
+    )
+    importer.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    importer.set_defaults(handler=_import)
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument(
@@ -209,6 +219,44 @@ def _geocode(args: argparse.Namespace, settings: Settings) -> int:
     for report in reports:
         print(f"{report.entity_type}: {report.located} located, {report.failed} still failing")
     return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from radar.services import importer
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"radar import: cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    fmt = importer.detect_format(args.file.name)
+    records = list(importer.read_records(text, fmt, args.kind))
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        with tqdm(
+            total=len(records), unit="row", disable=not sys.stderr.isatty(), file=sys.stderr
+        ) as bar:
+            report = importer.run_import(
+                engine,
+                kind=args.kind,
+                records=records,
+                dry_run=args.dry_run,
+                on_row=lambda: bar.update(1),
+            )
+    finally:
+        engine.dispose()
+    for row_error in report.errors:
+        where = f"line {row_error.line}" + (f", {row_error.field}" if row_error.field else "")
+        print(f"{args.file}: {where}: {row_error.message}", file=sys.stderr)
+    print(
+        f"{args.kind}: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.invalid} invalid"
+        + (" (dry run: nothing written)" if args.dry_run else "")
+    )
+    return 1 if report.errors else 0
 
 
 def _messages(error: RadarError | ValidationError) -> list[str]:

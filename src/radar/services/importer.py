@@ -1,0 +1,183 @@
+"""Bulk import of actors and ideas from CSV or JSON Lines: validated row by row, upserted by
+external_id through the same service functions as the API, committed in batches.
+
+A row that fails changes nothing (it runs in its own savepoint); re-running a file changes
+nothing (rows equal to what is stored are skipped, without a new version or event); an import
+killed half-way and run again ends as one clean run would, because every row is an upsert."""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
+
+from radar.db import session_scope
+from radar.errors import InvalidInput, RadarError
+from radar.matching.topics import TopicName, TopicNormaliser
+from radar.models.topic import Topic
+from radar.services import import_rows
+
+Kind = Literal["actors", "ideas"]
+Format = Literal["csv", "jsonl"]
+COLUMNS: dict[Kind, tuple[str, ...]] = {
+    "actors": (
+        "external_id", "name", "kind", "description", "website", "topics", "tags",
+        "action_fields", "offers", "seeks", "street", "postcode", "city", "country", "lat",
+        "lon", "visibility",
+    ),
+    "ideas": (
+        "external_id", "title", "summary", "kind", "status", "start_date", "end_date", "topics",
+        "tags", "action_fields", "participants",
+    ),
+}  # fmt: skip
+LIST_COLUMNS = frozenset({"topics", "tags", "action_fields", "offers", "seeks", "participants"})
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str | None
+    message: str
+
+
+@dataclass
+class ImportReport:
+    kind: Kind
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> int:
+        return len({error.line for error in self.errors})
+
+
+def detect_format(name: str) -> Format:
+    """The format a file name or content type says: `.csv`/`text/csv`, else JSON Lines."""
+    lowered = name.lower()
+    return "csv" if lowered.endswith(".csv") or "csv" in lowered else "jsonl"
+
+
+def read_records(
+    text: str, fmt: Format, kind: Kind
+) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
+    """(line number, record) for every row; a row that cannot be read is a RowError."""
+    if fmt == "csv":
+        yield from _csv_records(text, kind)
+        return
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, RowError(number, None, f"not valid JSON: {error.msg}")
+            continue
+        if not isinstance(record, dict):
+            yield number, RowError(number, None, "each line must be one JSON object")
+            continue
+        unknown = sorted(set(record) - set(COLUMNS[kind]))
+        if unknown:
+            yield number, RowError(number, unknown[0], f"unknown column {unknown[0]!r}")
+            continue
+        yield number, {key: value for key, value in record.items() if value not in (None, "")}
+
+
+def _csv_records(text: str, kind: Kind) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    unknown = sorted(set(reader.fieldnames or ()) - set(COLUMNS[kind]))
+    if unknown:
+        yield 1, RowError(1, unknown[0], f"unknown column {unknown[0]!r}")
+        return
+    for row in reader:
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            if key is None or value is None or not value.strip():
+                continue  # an empty cell leaves the stored value as it is
+            if key in LIST_COLUMNS:
+                record[key] = [part.strip() for part in value.split(";") if part.strip()]
+            else:
+                record[key] = value.strip()
+        yield reader.line_num, record
+
+
+def run_import(
+    engine: Engine,
+    *,
+    kind: Kind,
+    records: Iterable[tuple[int, dict[str, Any] | RowError]],
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    on_row: Callable[[], None] | None = None,
+) -> ImportReport:
+    """Import `records`, `batch_size` rows per transaction; with `dry_run` validate only."""
+    report = ImportReport(kind=kind, dry_run=dry_run)
+    batch: list[tuple[int, dict[str, Any] | RowError]] = []
+    for item in records:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            _import_batch(engine, kind, batch, report, dry_run=dry_run, on_row=on_row)
+            batch = []
+    if batch:
+        _import_batch(engine, kind, batch, report, dry_run=dry_run, on_row=on_row)
+    return report
+
+
+def _import_batch(
+    engine: Engine,
+    kind: Kind,
+    batch: list[tuple[int, dict[str, Any] | RowError]],
+    report: ImportReport,
+    *,
+    dry_run: bool,
+    on_row: Callable[[], None] | None,
+) -> None:
+    upsert = import_rows.upsert_actor if kind == "actors" else import_rows.upsert_idea
+    with session_scope(engine) as session:
+        normaliser = _normaliser(session)
+        for line, record in batch:
+            if on_row is not None:
+                on_row()
+            if isinstance(record, RowError):
+                report.errors.append(record)
+                continue
+            try:
+                with session.begin_nested():
+                    outcome = upsert(session, record, normaliser)
+            except ValidationError as error:
+                report.errors.extend(
+                    RowError(line, ".".join(map(str, e["loc"])) or None, e["msg"])
+                    for e in error.errors()
+                )
+                continue
+            except InvalidInput as error:
+                report.errors.extend(RowError(line, _field(e.loc), e.message) for e in error.errors)
+                continue
+            except RadarError as error:
+                report.errors.append(RowError(line, error.extensions.get("field"), error.detail))
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        if dry_run:
+            session.rollback()
+
+
+def _field(loc: Iterable[str | int]) -> str | None:
+    parts = [str(part) for part in loc if part not in ("body", "query")]
+    return ".".join(parts) or None
+
+
+def _normaliser(session: Session) -> TopicNormaliser:
+    topics = session.execute(
+        select(col(Topic.slug), col(Topic.label_de), col(Topic.label_en), col(Topic.synonyms))
+    )
+    return TopicNormaliser(
+        TopicName(slug=slug, names=(de, en, *(synonyms or []))) for slug, de, en, synonyms in topics
+    )

@@ -1,0 +1,155 @@
+"""Bulk import: CSV and JSON Lines, upserts by external_id, row errors, dry runs, re-runs."""
+
+import json
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session, col
+
+from radar.matching.topics import TopicName, TopicNormaliser
+from radar.models.actor import Actor
+from radar.models.event import Event
+from radar.models.idea import Idea
+from radar.services.importer import ImportReport, Kind, read_records, run_import
+
+ACTORS_CSV = """external_id,name,kind,topics,tags,offers,city,postcode,visibility
+a1,Alpha GmbH,company,Kunststofftechnik;Zahnrad,Spritzguss,Werkzeugbau,Lüdenscheid,58507,public
+a2,Beta Institut,research_institute,künstliche intelligenz,,,Siegen,,members
+a3,,company,,,,,,
+a4,Delta AG,spaceship,,,,,,
+"""
+IDEAS_JSONL = "\n".join(
+    json.dumps(row)
+    for row in [
+        {"external_id": "i1", "title": "Wasserstoff im Spritzguss", "kind": "joint_project",
+         "status": "running", "topics": ["Wasserstoff", "Prozesswärme"],
+         "participants": ["a2", "a1"]},
+        {"external_id": "i2", "title": "Unbekannte Partner", "participants": ["zz"]},
+    ]
+)  # fmt: skip
+
+
+def _import(engine: Engine, kind: Kind, text: str, fmt: str = "csv", **kw: object) -> ImportReport:
+    return run_import(engine, kind=kind, records=read_records(text, fmt, kind), **kw)  # type: ignore[arg-type]
+
+
+def _count(session: Session, model: type[Actor] | type[Idea] | type[Event]) -> int:
+    session.rollback()  # a new snapshot: the import committed in its own sessions
+    return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_csv_rows_are_created_and_invalid_rows_reported_by_line_and_field(
+    engine: Engine, session: Session
+) -> None:
+    report = _import(engine, "actors", ACTORS_CSV)
+
+    assert (report.created, report.updated, report.unchanged, report.invalid) == (2, 0, 0, 2)
+    assert [(e.line, e.field) for e in report.errors] == [(4, "name"), (5, "kind")]
+    alpha = session.execute(select(Actor).where(col(Actor.external_id) == "a1")).scalar_one()
+    # Free-text topics: taxonomy slugs where they match, free tags where they do not.
+    assert [t.slug for t in alpha.topics] == ["kunststofftechnik"]
+    assert alpha.tags == ["Spritzguss", "Zahnrad"]
+    assert alpha.offers == ["Werkzeugbau"]
+    assert (alpha.district, alpha.geocode_status) == ("Märkischer Kreis", "ok")
+    beta = session.execute(select(Actor).where(col(Actor.external_id) == "a2")).scalar_one()
+    assert [t.slug for t in beta.topics] == ["kuenstliche-intelligenz"]
+    assert _count(session, Actor) == 2
+
+
+def test_running_the_same_file_again_changes_nothing(engine: Engine, session: Session) -> None:
+    _import(engine, "actors", ACTORS_CSV)
+    events = _count(session, Event)
+
+    again = _import(engine, "actors", ACTORS_CSV)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert _count(session, Event) == events
+
+
+def test_a_changed_row_updates_only_that_actor(engine: Engine, session: Session) -> None:
+    _import(engine, "actors", ACTORS_CSV)
+    changed = ACTORS_CSV.replace("Beta Institut", "Beta Institut für KI")
+
+    report = _import(engine, "actors", changed)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    session.rollback()  # a new snapshot: the import committed in its own sessions
+    beta = session.execute(select(Actor).where(col(Actor.external_id) == "a2")).scalar_one()
+    assert (beta.name, beta.version) == ("Beta Institut für KI", 2)
+
+
+def test_a_dry_run_validates_and_writes_nothing(engine: Engine, session: Session) -> None:
+    report = _import(engine, "actors", ACTORS_CSV, dry_run=True)
+
+    assert (report.created, report.invalid, report.dry_run) == (2, 2, True)
+    assert _count(session, Actor) == 0
+    assert _count(session, Event) == 0
+
+
+def test_an_import_killed_half_way_and_run_again_ends_as_one_clean_run(
+    engine: Engine, session: Session
+) -> None:
+    lines = ACTORS_CSV.splitlines(keepends=True)
+    _import(engine, "actors", "".join(lines[:2]), batch_size=1)  # the header and one row
+
+    report = _import(engine, "actors", ACTORS_CSV, batch_size=1)
+
+    assert (report.created, report.unchanged) == (1, 1)
+    assert _count(session, Actor) == 2
+
+
+def test_ideas_take_participants_by_external_id_the_first_as_lead(
+    engine: Engine, session: Session
+) -> None:
+    _import(engine, "actors", ACTORS_CSV)
+
+    report = _import(engine, "ideas", IDEAS_JSONL, fmt="jsonl")
+
+    assert (report.created, report.invalid) == (1, 1)
+    assert report.errors[0].field == "participants"
+    assert "zz" in report.errors[0].message
+    idea = session.execute(select(Idea).where(col(Idea.external_id) == "i1")).scalar_one()
+    roles = {p.actor_id: p.role for p in idea.participants}
+    by_external = dict(session.execute(select(col(Actor.external_id), col(Actor.id))).all())
+    assert roles == {by_external["a2"]: "lead", by_external["a1"]: "partner"}
+    assert [t.slug for t in idea.topics] == ["wasserstoff"]
+    assert idea.tags == ["Prozesswärme"]
+
+    swapped = IDEAS_JSONL.replace('["a2", "a1"]', '["a1"]')
+    again = _import(engine, "ideas", swapped, fmt="jsonl")
+    assert (again.updated, again.unchanged, again.invalid) == (1, 0, 1)
+    session.rollback()  # a new snapshot: the import committed in its own sessions
+    idea = session.execute(select(Idea).where(col(Idea.external_id) == "i1")).scalar_one()
+    assert {p.actor_id: p.role for p in idea.participants} == {by_external["a1"]: "lead"}
+    assert _import(engine, "ideas", swapped, fmt="jsonl").unchanged == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "message"),
+    [
+        ("external_id,name,colour\nx,Y,blue\n", "csv", "unknown column 'colour'"),
+        ('{"external_id": "x", "name": "Y", "colour": "blue"}\n', "jsonl", "unknown column"),
+        ("{not json\n", "jsonl", "not valid JSON"),
+        ("[1, 2]\n", "jsonl", "one JSON object"),
+        ('{"name": "Ohne Kennung", "kind": "company"}\n', "jsonl", "needs an external_id"),
+    ],
+)
+def test_unreadable_rows_are_reported(engine: Engine, text: str, fmt: str, message: str) -> None:
+    report = _import(engine, "actors", text, fmt=fmt)
+
+    assert report.created == 0
+    assert message in report.errors[0].message
+
+
+def test_the_normaliser_is_conservative() -> None:
+    normaliser = TopicNormaliser(
+        [
+            TopicName("kunststofftechnik", ("Kunststofftechnik", "Plastics engineering")),
+            TopicName("optik", ("Optik", "Optics")),
+        ]
+    )
+
+    assert normaliser.split(["Kunststoff-Technik", "plastics engineering", "Robotik"]) == (
+        ["kunststofftechnik"],
+        ["Robotik"],
+    )
