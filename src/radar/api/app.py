@@ -25,6 +25,7 @@ from radar.api.routes import (
     news,
     statistics,
     taxonomy,
+    transfer,
 )
 from radar.db import make_engine
 from radar.matching.engine import MatchEngine
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         matches,
         map,
         admin,
+        transfer,
     ):
         app.include_router(module.router)
     return app

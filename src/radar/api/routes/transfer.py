@@ -1,0 +1,92 @@
+"""Bulk import for admins: `/v1/import/{kind}`."""
+
+from typing import Annotated
+
+from fastapi import Query, Request
+from sqlmodel import SQLModel
+from starlette.concurrency import run_in_threadpool
+
+from radar.api.auth import PrincipalDep, authenticated_router
+from radar.api.errors import problems
+from radar.errors import FieldError, InvalidInput
+from radar.services import importer
+from radar.services.access import require_admin
+
+router = authenticated_router(prefix="/v1/import", tags=["import"])
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+class ImportRowError(SQLModel):
+    line: int
+    field: str | None
+    message: str
+
+
+class ImportSummary(SQLModel):
+    kind: importer.Kind
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    invalid: int
+    errors: list[ImportRowError]
+
+
+@router.post(
+    "/{kind}",
+    response_model=ImportSummary,
+    responses=problems(403, body=True),
+    openapi_extra=_BODY,
+)
+async def import_rows(
+    kind: importer.Kind,
+    request: Request,
+    principal: PrincipalDep,
+    dry_run: Annotated[bool, Query(description="Validate only; write nothing.")] = False,
+) -> ImportSummary:
+    """Import actors or ideas (admins): CSV (`text/csv`, lists `;`-separated) or JSON Lines
+    (`application/x-ndjson`) with the columns of `radar import`. Rows are upserted by
+    `external_id` — a row equal to what is stored changes nothing — and committed in batches;
+    each invalid row is reported with its line, field and reason and changes nothing."""
+    require_admin(principal)
+    content_type = request.headers.get("content-type", "")
+    if "csv" not in content_type and "json" not in content_type:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("header", "Content-Type"),
+                    message="send text/csv or application/x-ndjson",
+                )
+            ]
+        )
+    try:
+        text = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            [FieldError(loc=("body",), message=f"the body is not UTF-8 text: {error.reason}")]
+        ) from error
+    records = importer.read_records(text, importer.detect_format(content_type), kind)
+    engine = request.app.state.engine
+    report = await run_in_threadpool(
+        importer.run_import, engine, kind=kind, records=records, dry_run=dry_run
+    )
+    return ImportSummary(
+        kind=report.kind,
+        dry_run=report.dry_run,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        invalid=report.invalid,
+        errors=[
+            ImportRowError(line=e.line, field=e.field, message=e.message) for e in report.errors
+        ],
+    )
