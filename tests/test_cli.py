@@ -146,3 +146,22 @@ def test_unknown_command_exits_with_usage(capsys: pytest.CaptureFixture[str]) ->
         main(["frobnicate"])
     assert exit_info.value.code == 2
     assert "usage: radar" in capsys.readouterr().err
+
+
+def test_radar_export_then_import_round_trips(
+    environment: None, client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_actor(client, external_id="cli-1", name="Kommandozeile GmbH")
+    exported = tmp_path / "actors.jsonl"
+
+    assert main(["export", "actors", "--format", "jsonl", "--output", str(exported)]) == 0
+    assert json.loads(exported.read_text(encoding="utf-8"))["external_id"] == "cli-1"
+    assert main(["import", "actors", str(exported)]) == 0
+    assert "0 created, 0 updated, 1 unchanged, 0 invalid" in capsys.readouterr().out
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text("external_id,name,kind\ncli-2,,company\n", encoding="utf-8")
+    assert main(["import", "actors", str(broken), "--dry-run"]) == 1
+    captured = capsys.readouterr()
+    assert "line 2, name: Field required" in captured.err
+    assert "(dry run: nothing written)" in captured.out

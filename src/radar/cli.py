@@ -1,4 +1,4 @@
-"""The `radar` command: serve, db, demo, token, geocode, import, openapi."""
+"""The `radar` command: serve, db, demo, token, geocode, import, export, openapi."""
 
 import argparse
 import json
@@ -109,6 +109,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     importer.set_defaults(handler=_import)
+
+    export = commands.add_parser("export", help="export actors, ideas or groups")
+    export.add_argument("entity", choices=["actors", "ideas", "groups"])
+    export.add_argument("--format", choices=["csv", "jsonl", "geojson"], default="csv")
+    export.add_argument(
+        "--output", type=Path, default=None, help="file to write (default: standard output)"
+    )
+    export.set_defaults(handler=_export)
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument(
@@ -257,6 +265,27 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         + (" (dry run: nothing written)" if args.dry_run else "")
     )
     return 1 if report.errors else 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from radar.services import exporter
+    from radar.services.access import SYSTEM
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        chunks = exporter.export(engine, entity=args.entity, fmt=args.format, principal=SYSTEM)
+        if args.output is None:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+        else:
+            with args.output.open("w", encoding="utf-8", newline="") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+            print(f"wrote {args.output}", file=sys.stderr)
+    finally:
+        engine.dispose()
+    return 0
 
 
 def _messages(error: RadarError | ValidationError) -> list[str]:

@@ -1,18 +1,20 @@
-"""Bulk import for admins: `/v1/import/{kind}`."""
+"""Bulk import for admins and export for analysts: `/v1/import/{kind}`, `/v1/export/{kind}`."""
 
 from typing import Annotated
 
 from fastapi import Query, Request
+from fastapi.responses import StreamingResponse
 from sqlmodel import SQLModel
 from starlette.concurrency import run_in_threadpool
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.errors import problems
-from radar.errors import FieldError, InvalidInput
-from radar.services import importer
+from radar.errors import FieldError, Forbidden, InvalidInput
+from radar.models.account import Role
+from radar.services import exporter, importer
 from radar.services.access import require_admin
 
-router = authenticated_router(prefix="/v1/import", tags=["import"])
+router = authenticated_router(prefix="/v1", tags=["import and export"])
 
 _BODY = {
     "requestBody": {
@@ -42,7 +44,7 @@ class ImportSummary(SQLModel):
 
 
 @router.post(
-    "/{kind}",
+    "/import/{kind}",
     response_model=ImportSummary,
     responses=problems(403, body=True),
     openapi_extra=_BODY,
@@ -89,4 +91,40 @@ async def import_rows(
         errors=[
             ImportRowError(line=e.line, field=e.field, message=e.message) for e in report.errors
         ],
+    )
+
+
+@router.get(
+    "/export/{entity}",
+    responses={
+        200: {
+            "description": "The export, streamed.",
+            "content": {media: {} for media in exporter.MEDIA_TYPES.values()},
+        },
+        **problems(403, 422),
+    },
+    response_class=StreamingResponse,
+)
+def export_rows(
+    entity: exporter.Entity,
+    request: Request,
+    principal: PrincipalDep,
+    format: Annotated[
+        exporter.ExportFormat, Query(description="csv, jsonl (the import formats) or geojson.")
+    ] = "csv",
+) -> StreamingResponse:
+    """Everything of one kind you may see (analysts and admins), streamed: actors and ideas
+    with the import columns (so an export re-imports losslessly), groups with their members'
+    external_ids; GeoJSON has one point per located row. Locations at each actor's precision,
+    no contact data."""
+    if principal.role not in {Role.admin, Role.analyst}:
+        raise Forbidden("Only analysts and admins export")
+    chunks = exporter.export(
+        request.app.state.engine, entity=entity, fmt=format, principal=principal
+    )
+    extension = "json" if format == "geojson" else format
+    return StreamingResponse(
+        chunks,
+        media_type=exporter.MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{entity}.{extension}"'},
     )
