@@ -74,7 +74,7 @@ def resolve_topics(session: Session, slugs: Sequence[str], *, loc: tuple[str, ..
 def topic_filter(session: Session, slugs: Sequence[str], *, loc: tuple[str, ...]) -> list[str]:
     """The slugs of a list filter with all their subtopics: `kunststofftechnik` finds actors
     tagged only `spritzguss` too. 422 naming the closest known topics for unknown slugs."""
-    known = _known_topics(session, slugs, loc=loc)
+    known = _known_topics(session, slugs, loc=loc, everything=True)
     children: dict[str, list[str]] = {}
     for topic in known.values():
         if topic.parent_slug is not None:
@@ -90,8 +90,17 @@ def topic_filter(session: Session, slugs: Sequence[str], *, loc: tuple[str, ...]
 
 
 def _known_topics(
-    session: Session, slugs: Sequence[str], *, loc: tuple[str, ...]
+    session: Session, slugs: Sequence[str], *, loc: tuple[str, ...], everything: bool = False
 ) -> dict[str, Topic]:
+    """The topics named by `slugs` (with `everything`, the whole taxonomy); 422 for unknown."""
+    if not slugs and not everything:
+        return {}
+    # The common case, every slug known, reads only those rows; the whole taxonomy is read
+    # only to suggest the closest topics for an unknown one.
+    wanted = select(Topic).where(col(Topic.slug).in_(set(slugs)))
+    known = {topic.slug: topic for topic in session.execute(wanted).scalars()}
+    if set(slugs) <= set(known) and not everything:
+        return known
     known = {topic.slug: topic for topic in session.execute(select(Topic)).scalars()}
     names = {slug: (t.label_de, t.label_en, *t.synonyms) for slug, t in known.items()}
     _require_known(slugs, names, loc=loc, what="topic")
@@ -102,6 +111,8 @@ def resolve_action_fields(
     session: Session, slugs: Sequence[str], *, loc: tuple[str, ...]
 ) -> list[ActionField]:
     """The ActionField rows for `slugs`, deduplicated; 422 naming the closest known ones."""
+    if not slugs:
+        return []
     known = {field.slug: field for field in session.execute(select(ActionField)).scalars()}
     names: dict[str, tuple[str, ...]] = {
         slug: (field.label_de, field.label_en) for slug, field in known.items()
