@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from radar.models.account import Role
 from tests.conftest import ClientFactory
 from tests.factories import create_actor
+from tests.idea_factories import idea_body
 
 LUEDENSCHEID = (51.2197, 7.6273)
 PLACES = {
@@ -116,3 +117,27 @@ def test_near_an_actor_you_may_not_see_is_404(
     response = make_client(Role.member).get("/v1/actors", params={"near_actor": private["id"]})
 
     assert response.status_code == 404
+
+
+def test_ideas_near_a_point_or_an_actor(client: TestClient) -> None:
+    far = client.post("/v1/ideas", json=idea_body(title="Fern", **PLACES["München"])).json()
+    near = client.post("/v1/ideas", json=idea_body(title="Nah", **PLACES["Altena"])).json()
+    unplaced = idea_body(title="Ohne Ort", lat=None, lon=None, city=None, district=None)
+    assert client.post("/v1/ideas", json=unplaced).status_code == 201
+    siegen = create_actor(client, **PLACES["Siegen"])
+
+    page = _listed_ideas(client, near="51.2197,7.6273")
+    within = _listed_ideas(client, near_actor=siegen["id"], radius_km=100)
+
+    assert [i["id"] for i in page["data"]] == [near["id"], far["id"]]
+    assert page["data"][0]["distance_km"] == pytest.approx(9.6, abs=0.5)
+    assert page["count"] == 2
+    assert [i["id"] for i in within["data"]] == [near["id"]]
+    assert client.get("/v1/ideas", params={"radius_km": 5}).status_code == 422
+
+
+def _listed_ideas(client: TestClient, **params: Any) -> dict[str, Any]:
+    response = client.get("/v1/ideas", params=params)
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data

@@ -163,6 +163,9 @@ class IdeaUpdate(UpdateModel, DateRange):
 
 class IdeaPublic(IdeaBase, GeocodeFields):
     id: uuid.UUID
+    distance_km: float | None = Field(
+        default=None, description="Distance from `near` / `near_actor`, when the list has one."
+    )
     topics: list[str]
     action_fields: list[str]
     tags: list[str]

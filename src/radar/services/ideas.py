@@ -47,6 +47,7 @@ from radar.services.common import (
     updated_since_filter,
 )
 from radar.services.events import record_event
+from radar.services.proximity import Near, box_prefilter, rank_by_distance
 
 IDEA_SORTS = {
     "title": (col(Idea.title), col(Idea.id)),
@@ -121,6 +122,13 @@ def create_idea(session: Session, *, data: IdeaCreate, principal: Principal) -> 
     return idea_seen_by(session, principal, idea)
 
 
+_LIST_OPTIONS = (
+    selectinload(Idea.topics),  # type: ignore[arg-type]
+    selectinload(Idea.action_fields),  # type: ignore[arg-type]
+    selectinload(Idea.participants),  # type: ignore[arg-type]
+)
+
+
 def list_ideas(
     session: Session,
     *,
@@ -136,14 +144,12 @@ def list_ideas(
     q: str | None = None,
     updated_since: datetime | None = None,
     sort: str = "title",
+    near: Near | None = None,
 ) -> IdeasPublic:
     """One page of ideas matching every given filter (any of the values within a filter), as
-    `principal` may see them."""
-    statement = select(Idea).options(
-        selectinload(Idea.topics),  # type: ignore[arg-type]
-        selectinload(Idea.action_fields),  # type: ignore[arg-type]
-        selectinload(Idea.participants),  # type: ignore[arg-type]
-    )
+    `principal` may see them; with `near`, the located ones nearest first (within its
+    radius), each with `distance_km`."""
+    statement = select(Idea)
     if topics:
         topics = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
         statement = statement.where(
@@ -172,11 +178,31 @@ def list_ideas(
     if q:
         statement = statement.where(matches_text(Idea.search_text, q))
     statement = statement.where(*updated_since_filter(Idea.updated_at, updated_since))
-    statement = statement.order_by(*IDEA_SORTS[sort])
-    rows, total = fetch_page(session, statement, page)
+    distances: dict[uuid.UUID, float] = {}
+    if near is not None:
+        located = session.execute(
+            statement.with_only_columns(col(Idea.id), col(Idea.lat), col(Idea.lon)).where(
+                *box_prefilter(near, col(Idea.lat), col(Idea.lon))
+            )
+        )
+        ranked = rank_by_distance(located, near, lambda row: (row[1], row[2]))
+        distances = dict(ranked[page.offset : page.offset + page.limit])
+        found = session.execute(
+            select(Idea).options(*_LIST_OPTIONS).where(col(Idea.id).in_(distances))
+        ).scalars()
+        rows: Sequence[Idea] = sorted(found, key=lambda idea: (distances[idea.id], str(idea.id)))
+        total = len(ranked)
+    else:
+        statement = statement.options(*_LIST_OPTIONS).order_by(*IDEA_SORTS[sort])
+        rows, total = fetch_page(session, statement, page)
     visible = visible_actor_ids(session, principal, _referenced_actors(rows))
     return IdeasPublic(
-        data=[idea_public(idea, visible=visible) for idea in rows],
+        data=[
+            idea_public(idea, visible=visible).model_copy(
+                update={"distance_km": round(distances[idea.id], 2) if distances else None}
+            )
+            for idea in rows
+        ],
         count=total,
         limit=page.limit,
         offset=page.offset,
@@ -403,5 +429,5 @@ def _record(session: Session, event_type: str, public: IdeaPublic) -> None:
         type=event_type,
         entity_type="idea",
         entity_id=public.id,
-        payload=public.model_dump(mode="json"),
+        payload=public.model_dump(mode="json", exclude={"distance_km"}),
     )

@@ -16,10 +16,9 @@ from radar.api.deps import (
     with_etag,
 )
 from radar.api.errors import problems
-from radar.errors import FieldError, InvalidInput
+from radar.api.near import resolve_near
 from radar.models.actor import ActorCreate, ActorKind, ActorPublic, ActorsPublic, ActorUpdate
 from radar.services import actors
-from radar.services.proximity import Near
 
 router = authenticated_router(prefix="/v1/actors", tags=["actors"])
 
@@ -52,7 +51,7 @@ def list_actors(
     pages. With `near` (or `near_actor`) the list is ordered by distance from there (ties by
     id), each item carries `distance_km`, and only actors showing a location to you are
     listed; `radius_km` keeps those within it."""
-    near = _near(session, principal, near_and_radius, near_actor)
+    near = resolve_near(session, principal, near_and_radius, near_actor)
     return actors.list_actors(
         session,
         principal=principal,
@@ -66,37 +65,6 @@ def list_actors(
         sort=sort,
         near=near,
     )
-
-
-def _near(
-    session: SessionDep,
-    principal: PrincipalDep,
-    near_and_radius: tuple[tuple[float, float] | None, float | None],
-    near_actor: uuid.UUID | None,
-) -> Near | None:
-    point, radius_km = near_and_radius
-    if point is not None and near_actor is not None:
-        raise InvalidInput(
-            [
-                FieldError(
-                    loc=("query", "near_actor"), message="give `near` or `near_actor`, not both"
-                )
-            ]
-        )
-    if near_actor is not None:
-        origin = actors.actor_location_for(session, actor_id=near_actor, principal=principal)
-        return Near(lat=origin.lat, lon=origin.lon, radius_km=radius_km)
-    if point is not None:
-        return Near(lat=point[0], lon=point[1], radius_km=radius_km)
-    if radius_km is not None:
-        raise InvalidInput(
-            [
-                FieldError(
-                    loc=("query", "radius_km"), message="radius_km needs `near` or `near_actor`"
-                )
-            ]
-        )
-    return None
 
 
 @router.post(

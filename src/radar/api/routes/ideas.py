@@ -8,6 +8,7 @@ from fastapi import Query, Request, Response, status
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
+    NearDep,
     PageDep,
     SessionDep,
     UpdatedSinceDep,
@@ -15,6 +16,7 @@ from radar.api.deps import (
     with_etag,
 )
 from radar.api.errors import problems
+from radar.api.near import resolve_near
 from radar.models.base import InputModel
 from radar.models.idea import (
     IdeaCreate,
@@ -45,6 +47,7 @@ def list_ideas(
     principal: PrincipalDep,
     page: PageDep,
     updated_since: UpdatedSinceDep,
+    near_and_radius: NearDep,
     topic: Annotated[list[str], Query(max_length=30, description="Topic slugs (any of).")] = [],  # noqa: B006
     action_field: Annotated[
         list[str], Query(max_length=10, description="Action-field slugs (any of).")
@@ -64,9 +67,16 @@ def list_ideas(
         str | None, Query(min_length=1, max_length=200, description="Text in title/summary/city.")
     ] = None,
     sort: Annotated[IdeaSort, Query(description="Order; ties break by id.")] = "title",
+    near_actor: Annotated[
+        uuid.UUID | None,
+        Query(description="Like `near`, from where this actor is shown to you."),
+    ] = None,
 ) -> IdeasPublic:
     """List ideas, filtered and paginated; `count` is the total over all pages. Actors the
-    caller may not see are left out of `participants` (`owner_id` null) and match no filter."""
+    caller may not see are left out of `participants` (`owner_id` null) and match no filter.
+    With `near` (or `near_actor`) only located ideas are listed, nearest first (ties by id),
+    each with `distance_km`; `radius_km` keeps those within it."""
+    near = resolve_near(session, principal, near_and_radius, near_actor)
     return ideas.list_ideas(
         session,
         principal=principal,
@@ -81,6 +91,7 @@ def list_ideas(
         q=q,
         updated_since=updated_since,
         sort=sort,
+        near=near,
     )
 
 
