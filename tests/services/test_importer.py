@@ -98,6 +98,56 @@ def test_an_import_killed_half_way_and_run_again_ends_as_one_clean_run(
     assert _count(session, Actor) == 2
 
 
+def test_new_rows_are_created_together_each_with_its_created_event(
+    engine: Engine, session: Session
+) -> None:
+    report = _import(engine, "actors", ACTORS_CSV)
+
+    assert report.created == 2
+    session.rollback()
+    events = session.execute(select(Event).order_by(col(Event.seq))).scalars().all()
+    actors = {a.id: a for a in session.execute(select(Actor)).scalars()}
+    assert [e.type for e in events] == ["actor.created", "actor.created"]
+    assert {e.entity_id for e in events} == set(actors)
+    alpha = next(e for e in events if e.payload["external_id"] == "a1")
+    assert alpha.payload["topics"] == ["kunststofftechnik"]
+    assert alpha.payload["district"] == "Märkischer Kreis"
+    assert not alpha.private
+    beta = next(e for e in events if e.payload["external_id"] == "a2")
+    assert beta.private is (actors[beta.entity_id].visibility == "private")
+
+
+def test_a_row_the_bulk_write_refuses_falls_back_to_row_by_row_and_only_it_fails(
+    engine: Engine, session: Session
+) -> None:
+    text = ACTORS_CSV.splitlines()[0] + ",action_fields\n"
+    text += "b1,Eins GmbH,company,,,,Siegen,,public,\n"
+    text += "b2,Zwei GmbH,company,,,,Siegen,,public,no-such-field\n"
+    text += "b3,Drei GmbH,company,,,,Siegen,,public,\n"
+
+    report = _import(engine, "actors", text)
+
+    assert (report.created, report.invalid) == (2, 1)
+    assert [(e.line, e.field) for e in report.errors] == [(3, "action_fields.0")]
+    assert _count(session, Actor) == 2
+    assert _count(session, Event) == 2
+
+
+def test_a_row_repeated_in_one_batch_updates_the_row_created_before_it(
+    engine: Engine, session: Session
+) -> None:
+    text = ACTORS_CSV.splitlines()[0] + "\n"
+    text += "c1,Erst GmbH,company,,,,Siegen,,public\n"
+    text += "c1,Dann GmbH,company,,,,Siegen,,public\n"
+
+    report = _import(engine, "actors", text)
+
+    assert (report.created, report.updated) == (1, 1)
+    session.rollback()
+    actor = session.execute(select(Actor)).scalar_one()
+    assert (actor.name, actor.version) == ("Dann GmbH", 2)
+
+
 def test_ideas_take_participants_by_external_id_the_first_as_lead(
     engine: Engine, session: Session
 ) -> None:

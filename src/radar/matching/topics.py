@@ -29,9 +29,17 @@ class TopicNormaliser:
                 for spell in (True, False):
                     self._exact.setdefault(fold(name, spell_umlauts=spell), topic.slug)
         self._choices = list(self._exact)
+        self._seen: dict[str, str | None] = {}  # imports repeat the same few hundred topics
 
     def slug_for(self, text: str) -> str | None:
         """The taxonomy slug `text` names, or None."""
+        if text not in self._seen:
+            if len(self._seen) > 100_000:
+                self._seen.clear()
+            self._seen[text] = self._lookup(text)
+        return self._seen[text]
+
+    def _lookup(self, text: str) -> str | None:
         key = fold(text)
         if not key:
             return None

@@ -3,7 +3,7 @@ caller, shaped for the caller, and each write recorded with its domain event."""
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -53,7 +53,7 @@ from radar.services.common import (
     touch,
     updated_since_filter,
 )
-from radar.services.events import record_event
+from radar.services.events import record_event, record_events
 from radar.services.proximity import Near, box_prefilter, rank_by_distance
 
 ACTOR_SORTS = {
@@ -148,13 +148,11 @@ def create_actor(session: Session, *, data: ActorCreate, principal: Principal) -
     Records `actor.created`."""
     require_writer(principal)
     ensure_unique_external_id(session, Actor, data.external_id)
-    actor = Actor.model_validate(data.model_dump(exclude=_LINKED_FIELDS))
-    actor.topics = taxonomy.resolve_topics(session, data.topics, loc=("body", "topics"))
-    actor.action_fields = taxonomy.resolve_action_fields(
-        session, data.action_fields, loc=("body", "action_fields")
+    actor = _new_actor(
+        data,
+        taxonomy.resolve_topics(session, data.topics, loc=("body", "topics")),
+        taxonomy.resolve_action_fields(session, data.action_fields, loc=("body", "action_fields")),
     )
-    geocoding.locate_on_write(actor, changed=data.model_fields_set)
-    _refresh_search_text(actor)
     session.add(actor)
     flush_or_conflict(session, "actor")
     if principal.role is Role.member and principal.account_id is not None:
@@ -163,6 +161,49 @@ def create_actor(session: Session, *, data: ActorCreate, principal: Principal) -
         principal = dataclasses.replace(principal, actor_ids=principal.actor_ids | {actor.id})
     _record(session, "actor.created", actor_public(actor, SYSTEM))
     return actor_public(actor, principal)
+
+
+def create_actors(session: Session, items: Sequence[ActorCreate]) -> None:
+    """Create many actors as the system (bulk import): the taxonomy read once, all rows and
+    their `actor.created` events written in one flush. The caller has made sure that no
+    external_id is taken; any failure (an unknown topic or action field in any row) fails the
+    whole call."""
+    topics = _by_slug(taxonomy.resolve_topics(session, _union(i.topics for i in items), loc=()))
+    fields = _by_slug(
+        taxonomy.resolve_action_fields(session, _union(i.action_fields for i in items), loc=())
+    )
+    rows = []
+    for data in items:
+        actor = _new_actor(
+            data, [topics[s] for s in data.topics], [fields[s] for s in data.action_fields]
+        )
+        rows.append(actor)
+    session.add_all(rows)
+    flush_or_conflict(session, "actor")
+    snapshots = [actor_public(actor, SYSTEM) for actor in rows]
+    record_events(
+        session,
+        type="actor.created",
+        entity_type="actor",
+        snapshots=[(s.id, _payload(s), s.visibility is Visibility.private) for s in snapshots],
+    )
+
+
+def _union(lists: Iterable[Sequence[str]]) -> list[str]:
+    return list(dict.fromkeys(slug for slugs in lists for slug in slugs))
+
+
+def _by_slug(rows: Iterable[Any]) -> dict[str, Any]:
+    return {row.slug: row for row in rows}
+
+
+def _new_actor(data: ActorCreate, topics: list[Any], action_fields: list[Any]) -> Actor:
+    actor = Actor.model_validate(data.model_dump(exclude=_LINKED_FIELDS))
+    actor.topics = list(_by_slug(topics).values())
+    actor.action_fields = list(_by_slug(action_fields).values())
+    geocoding.locate_on_write(actor, changed=data.model_fields_set)
+    _refresh_search_text(actor)
+    return actor
 
 
 def list_actors(
@@ -452,6 +493,10 @@ def _record(session: Session, event_type: str, snapshot: ActorPublic) -> None:
         type=event_type,
         entity_type="actor",
         entity_id=snapshot.id,
-        payload=snapshot.model_dump(mode="json", exclude={"distance_km"}),
+        payload=_payload(snapshot),
         private=snapshot.visibility is Visibility.private,
     )
+
+
+def _payload(snapshot: ActorPublic) -> dict[str, Any]:
+    return snapshot.model_dump(mode="json", exclude={"distance_km"})

@@ -1,6 +1,7 @@
 """Domain events: recorded in the same transaction as the change they describe."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from radar.models.base import utcnow
+from radar.models.base import new_id, utcnow
 from radar.models.event import Event, EventPublic, EventsPage
 from radar.services.access import Principal, require_signed_in
 
@@ -27,12 +28,46 @@ def record_event(
 ) -> Event:
     """Add a domain event (e.g. `actor.updated`) with a snapshot of the entity; `private` when
     the snapshot is of something only admins and its managers may see."""
-    snapshot = {key: value for key, value in payload.items() if key not in PERSONAL_FIELDS}
     event = Event(
-        type=type, entity_type=entity_type, entity_id=entity_id, payload=snapshot, private=private
+        type=type,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        payload=_without_personal(payload),
+        private=private,
     )
     session.add(event)
     return event
+
+
+def record_events(
+    session: Session,
+    *,
+    type: str,
+    entity_type: str,
+    snapshots: Sequence[tuple[uuid.UUID, dict[str, Any], bool]],
+) -> None:
+    """Record one event per (entity id, payload, private) at once, as `record_event` would:
+    for bulk writes, in one INSERT."""
+    if not snapshots:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "id": new_id(),
+            "type": type,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "payload": _without_personal(payload),
+            "created_at": now,
+            "private": private,
+        }
+        for entity_id, payload, private in snapshots
+    ]
+    session.execute(sa.insert(Event), rows)
+
+
+def _without_personal(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in payload.items() if key not in PERSONAL_FIELDS}
 
 
 def list_events(

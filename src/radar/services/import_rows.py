@@ -2,9 +2,12 @@
 when it would change nothing."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput
@@ -19,10 +22,61 @@ Outcome = Literal["created", "updated", "unchanged"]
 _SET_FIELDS = frozenset({"topics", "action_fields"})
 
 
-def upsert_actor(session: Session, record: dict[str, Any], normaliser: TopicNormaliser) -> Outcome:
-    """Create the actor with this external_id, or update what differs."""
+Row = tuple[int, dict[str, Any]]  # (line, record)
+
+
+@dataclass
+class ActorBatch:
+    """A batch of actor rows split for import: `fresh` to create at once (valid, external_id
+    neither stored nor repeated in the batch), `rest` for the row-by-row upsert (which reports
+    invalid rows), `stored` the batch's existing actors by external_id, loaded in one query."""
+
+    fresh: list[tuple[Row, ActorCreate]]
+    rest: list[Row]
+    stored: dict[str, Actor]
+
+
+def plan_actors(session: Session, rows: list[Row], normaliser: TopicNormaliser) -> ActorBatch:
+    """Split a batch of actor rows (see ActorBatch)."""
+    ids = [str(record.get("external_id") or "").strip() for _, record in rows]
+    statement = (
+        select(Actor)
+        .where(col(Actor.external_id).in_(set(ids) - {""}))
+        .options(
+            selectinload(Actor.topics),  # type: ignore[arg-type]
+            selectinload(Actor.action_fields),  # type: ignore[arg-type]
+        )
+    )
+    stored = {actor.external_id: actor for actor in session.execute(statement).scalars()}
+    fresh: list[tuple[Row, ActorCreate]] = []
+    rest: list[Row] = []
+    seen: set[str] = set()
+    for external_id, row in zip(ids, rows, strict=True):
+        if not external_id or external_id in stored or external_id in seen:
+            rest.append(row)
+            continue
+        data = _with_topics({**row[1], "external_id": external_id}, normaliser)
+        try:
+            fresh.append((row, ActorCreate.model_validate(data)))
+        except ValidationError:
+            rest.append(row)
+            continue
+        seen.add(external_id)
+    return ActorBatch(fresh=fresh, rest=rest, stored=stored)
+
+
+def upsert_actor(
+    session: Session,
+    record: dict[str, Any],
+    normaliser: TopicNormaliser,
+    stored: dict[str, Actor] | None = None,
+) -> Outcome:
+    """Create the actor with this external_id, or update what differs; `stored` holds actors
+    already loaded by external_id."""
     data = _with_topics(_require_external_id(record), normaliser)
-    existing = _by_external_id(session, Actor, data["external_id"])
+    existing = (stored or {}).get(data["external_id"]) or _by_external_id(
+        session, Actor, data["external_id"]
+    )
     if existing is None:
         actors.create_actor(session, data=ActorCreate.model_validate(data), principal=SYSTEM)
         return "created"

@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -19,8 +20,9 @@ from sqlmodel import Session, col
 from radar.db import session_scope
 from radar.errors import InvalidInput, RadarError
 from radar.matching.topics import TopicName, TopicNormaliser
+from radar.models.actor import Actor
 from radar.models.topic import Topic
-from radar.services import import_rows
+from radar.services import actors, import_rows
 
 Kind = Literal["actors", "ideas"]
 Format = Literal["csv", "jsonl"]
@@ -120,14 +122,20 @@ def run_import(
 ) -> ImportReport:
     """Import `records`, `batch_size` rows per transaction; with `dry_run` validate only."""
     report = ImportReport(kind=kind, dry_run=dry_run)
+    with session_scope(engine) as session:
+        normaliser = _normaliser(session)
     batch: list[tuple[int, dict[str, Any] | RowError]] = []
     for item in records:
         batch.append(item)
         if len(batch) >= batch_size:
-            _import_batch(engine, kind, batch, report, dry_run=dry_run, on_row=on_row)
+            _import_batch(
+                engine, kind, batch, report, normaliser=normaliser, dry_run=dry_run, on_row=on_row
+            )
             batch = []
     if batch:
-        _import_batch(engine, kind, batch, report, dry_run=dry_run, on_row=on_row)
+        _import_batch(
+            engine, kind, batch, report, normaliser=normaliser, dry_run=dry_run, on_row=on_row
+        )
     return report
 
 
@@ -137,18 +145,28 @@ def _import_batch(
     batch: list[tuple[int, dict[str, Any] | RowError]],
     report: ImportReport,
     *,
+    normaliser: TopicNormaliser,
     dry_run: bool,
     on_row: Callable[[], None] | None,
 ) -> None:
-    upsert = import_rows.upsert_actor if kind == "actors" else import_rows.upsert_idea
     with session_scope(engine) as session:
-        normaliser = _normaliser(session)
+        rows: list[import_rows.Row] = []
         for line, record in batch:
-            if on_row is not None:
-                on_row()
             if isinstance(record, RowError):
                 report.errors.append(record)
-                continue
+                if on_row is not None:
+                    on_row()
+            else:
+                rows.append((line, record))
+        upsert: Callable[[Session, dict[str, Any], TopicNormaliser], import_rows.Outcome]
+        if kind == "actors":
+            rows, stored = _create_new_actors(session, rows, normaliser, report, on_row=on_row)
+            upsert = partial(import_rows.upsert_actor, stored=stored)
+        else:
+            upsert = import_rows.upsert_idea
+        for line, record in rows:
+            if on_row is not None:
+                on_row()
             try:
                 with session.begin_nested():
                     outcome = upsert(session, record, normaliser)
@@ -167,6 +185,32 @@ def _import_batch(
             setattr(report, outcome, getattr(report, outcome) + 1)
         if dry_run:
             session.rollback()
+
+
+def _create_new_actors(
+    session: Session,
+    rows: list[import_rows.Row],
+    normaliser: TopicNormaliser,
+    report: ImportReport,
+    *,
+    on_row: Callable[[], None] | None,
+) -> tuple[list[import_rows.Row], dict[str, Actor]]:
+    """Create the batch's new actors in one go; return the rows left for the row-by-row
+    upsert (updates, repeats, invalid rows, or all rows when the bulk write fails) and the
+    batch's stored actors by external_id."""
+    plan = import_rows.plan_actors(session, rows, normaliser)
+    if not plan.fresh:
+        return plan.rest, plan.stored
+    try:
+        with session.begin_nested():
+            actors.create_actors(session, [data for _, data in plan.fresh])
+    except RadarError:
+        return rows, plan.stored
+    report.created += len(plan.fresh)
+    if on_row is not None:
+        for _ in plan.fresh:
+            on_row()
+    return plan.rest, plan.stored
 
 
 def _field(loc: Iterable[str | int]) -> str | None:
