@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -51,6 +52,52 @@ class Settings(BaseSettings):
         le=1000,
         description="Distance at which the proximity signal of a match falls to one half.",
     )
+
+    geocoders: Annotated[list[str], NoDecode] = Field(
+        default=["gazetteer"],
+        description="Geocoders tried in order for the addresses written, comma-separated: "
+        "`gazetteer` (offline, shipped with Radar) and any geopy geocoder by name (`nominatim`, "
+        "`photon`, `opencage`, …), e.g. `nominatim,gazetteer`.",
+    )
+    geocoder_user_agent: str = Field(
+        default="radar-innovation-radar/0.1",
+        min_length=3,
+        description="User agent sent to online geocoders; Nominatim's policy wants one that "
+        "names your installation and a contact.",
+    )
+    geocoder_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Timeout of one online geocoder request."
+    )
+    geocoder_min_delay_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="Least time between two requests to one online geocoder from one process "
+        "(Nominatim allows one per second).",
+    )
+    geocoder_options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description='Extra geopy options per geocoder as JSON, e.g. {"nominatim": {"domain": '
+        '"nominatim.example.org"}, "opencage": {"api_key": "…"}}.',
+    )
+
+    @field_validator("geocoders", mode="before")
+    @classmethod
+    def _split_geocoders(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("geocoders")
+    @classmethod
+    def _known_geocoders(cls, value: list[str]) -> list[str]:
+        from radar.geo.online import known_service
+
+        unknown = [name for name in value if name != "gazetteer" and not known_service(name)]
+        if unknown:
+            raise ValueError(f"unknown geocoder {unknown[0]!r}: gazetteer or a geopy service name")
+        if not value:
+            raise ValueError("name at least one geocoder (gazetteer is the offline default)")
+        return value
 
     def resolved_database_url(self) -> str:
         """The database URL to connect to; creates the data directory for the SQLite default."""

@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from radar.db import session_scope
 from radar.errors import FieldError, InvalidInput
+from radar.geo.base import Geocoder
 from radar.services.common import MAX_LIMIT, PageRequest
+from radar.services.geocoding import configured_geocoder
 from radar.settings import Settings
 
 
@@ -28,6 +30,14 @@ def get_settings(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_geocoder(session: SessionDep, settings: SettingsDep) -> Geocoder:
+    """The configured geocoder chain for this request's writes (cache in its session)."""
+    return configured_geocoder(session, settings)
+
+
+GeocoderDep = Annotated[Geocoder, Depends(get_geocoder)]
 
 
 def get_page(

@@ -4,6 +4,7 @@ from radar.models.account import Account, AccountActor, ApiToken
 from radar.models.action_field import ActionField
 from radar.models.actor import Actor, ActorActionField, ActorTopic
 from radar.models.event import Event
+from radar.models.geocode import GeocodeCacheEntry
 from radar.models.group import GroupActionField, GroupMember, GroupTopic, WorkingGroup
 from radar.models.idea import Idea, IdeaActionField, IdeaParticipant, IdeaTopic
 from radar.models.news import News, NewsTopic
@@ -19,6 +20,7 @@ __all__ = [
     "ActorTopic",
     "ApiToken",
     "Event",
+    "GeocodeCacheEntry",
     "GroupActionField",
     "GroupMember",
     "GroupTopic",

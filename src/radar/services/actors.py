@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, col
 
 from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
+from radar.geo.base import Geocoder
 from radar.geo.privacy import shown_point
 from radar.models.account import Account, AccountActor, Role
 from radar.models.actor import (
@@ -143,15 +144,23 @@ def get_actor(session: Session, *, actor_id: uuid.UUID, for_update: bool = False
     return actor
 
 
-def create_actor(session: Session, *, data: ActorCreate, principal: Principal) -> ActorPublic:
+def create_actor(
+    session: Session,
+    *,
+    data: ActorCreate,
+    principal: Principal,
+    geocoder: Geocoder | None = None,
+) -> ActorPublic:
     """Create an actor from validated input; a member creating it becomes its manager.
     Records `actor.created`."""
     require_writer(principal)
     ensure_unique_external_id(session, Actor, data.external_id)
     actor = _new_actor(
+        session,
         data,
         taxonomy.resolve_topics(session, data.topics, loc=("body", "topics")),
         taxonomy.resolve_action_fields(session, data.action_fields, loc=("body", "action_fields")),
+        geocoder or geocoding.configured_geocoder(session),
     )
     session.add(actor)
     flush_or_conflict(session, "actor")
@@ -163,7 +172,9 @@ def create_actor(session: Session, *, data: ActorCreate, principal: Principal) -
     return actor_public(actor, principal)
 
 
-def create_actors(session: Session, items: Sequence[ActorCreate]) -> None:
+def create_actors(
+    session: Session, items: Sequence[ActorCreate], *, geocoder: Geocoder | None = None
+) -> None:
     """Create many actors as the system (bulk import): the taxonomy read once, all rows and
     their `actor.created` events written in one flush. The caller has made sure that no
     external_id is taken; any failure (an unknown topic or action field in any row) fails the
@@ -172,12 +183,17 @@ def create_actors(session: Session, items: Sequence[ActorCreate]) -> None:
     fields = _by_slug(
         taxonomy.resolve_action_fields(session, _union(i.action_fields for i in items), loc=())
     )
-    rows = []
-    for data in items:
-        actor = _new_actor(
-            data, [topics[s] for s in data.topics], [fields[s] for s in data.action_fields]
+    geocoder = geocoder or geocoding.configured_geocoder(session)
+    rows = [
+        _new_actor(
+            session,
+            data,
+            [topics[slug] for slug in data.topics],
+            [fields[slug] for slug in data.action_fields],
+            geocoder,
         )
-        rows.append(actor)
+        for data in items
+    ]
     session.add_all(rows)
     flush_or_conflict(session, "actor")
     snapshots = [actor_public(actor, SYSTEM) for actor in rows]
@@ -197,11 +213,17 @@ def _by_slug(rows: Iterable[Any]) -> dict[str, Any]:
     return {row.slug: row for row in rows}
 
 
-def _new_actor(data: ActorCreate, topics: list[Any], action_fields: list[Any]) -> Actor:
+def _new_actor(
+    session: Session,
+    data: ActorCreate,
+    topics: list[Any],
+    action_fields: list[Any],
+    geocoder: Geocoder,
+) -> Actor:
     actor = Actor.model_validate(data.model_dump(exclude=_LINKED_FIELDS))
     actor.topics = list(_by_slug(topics).values())
     actor.action_fields = list(_by_slug(action_fields).values())
-    geocoding.locate_on_write(actor, changed=data.model_fields_set)
+    geocoding.locate_on_write(session, actor, changed=data.model_fields_set, geocoder=geocoder)
     _refresh_search_text(actor)
     return actor
 
@@ -348,6 +370,7 @@ def update_actor(
     data: ActorUpdate,
     principal: Principal,
     expected_version: int | None = None,
+    geocoder: Geocoder | None = None,
 ) -> ActorPublic:
     """Apply the fields present in `data`; 412 when `expected_version` is stale."""
     actor = _managed_actor(session, actor_id=actor_id, principal=principal)
@@ -371,7 +394,7 @@ def update_actor(
                 )
             ]
         )
-    geocoding.locate_on_write(actor, changed=changes)
+    geocoding.locate_on_write(session, actor, changed=changes, geocoder=geocoder)
     _refresh_search_text(actor)
     touch(actor)
     flush_or_conflict(session, "actor")
@@ -471,13 +494,16 @@ def _managed_actor(session: Session, *, actor_id: uuid.UUID, principal: Principa
     return actor
 
 
-def retry_geocoding(session: Session, *, limit: int = 1000) -> geocoding.RetryReport:
+def retry_geocoding(
+    session: Session, *, limit: int = 1000, geocoder: Geocoder | None = None
+) -> geocoding.RetryReport:
     """Geocode the actors whose geocoding failed or is pending again, recording each change."""
     return geocoding.retry_rows(
         session,
         Actor,
         record=lambda s, actor: _record(s, "actor.updated", actor_public(actor, SYSTEM)),
         limit=limit,
+        geocoder=geocoder,
     )
 
 

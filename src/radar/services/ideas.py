@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput, NotFound
+from radar.geo.base import Geocoder
 from radar.models.idea import (
     Idea,
     IdeaActionField,
@@ -90,7 +91,13 @@ def get_idea(session: Session, *, idea_id: uuid.UUID, for_update: bool = False) 
     return idea
 
 
-def create_idea(session: Session, *, data: IdeaCreate, principal: Principal) -> IdeaPublic:
+def create_idea(
+    session: Session,
+    *,
+    data: IdeaCreate,
+    principal: Principal,
+    geocoder: Geocoder | None = None,
+) -> IdeaPublic:
     """Create an idea from validated input; records `idea.created`. Members create ideas for
     an owner they manage; admins for any owner, or none."""
     require_own_actor(principal, data.owner_id, field="owner_id")
@@ -114,7 +121,7 @@ def create_idea(session: Session, *, data: IdeaCreate, principal: Principal) -> 
         IdeaParticipant(idea_id=idea.id, actor_id=participant.actor_id, role=participant.role)
         for participant in data.participants
     ]
-    geocoding.locate_on_write(idea, changed=data.model_fields_set)
+    geocoding.locate_on_write(session, idea, changed=data.model_fields_set, geocoder=geocoder)
     _refresh_search_text(idea)
     session.add(idea)
     flush_or_conflict(session, "idea")
@@ -221,6 +228,7 @@ def update_idea(
     data: IdeaUpdate,
     principal: Principal,
     expected_version: int | None = None,
+    geocoder: Geocoder | None = None,
 ) -> IdeaPublic:
     """Apply the fields present in `data` (admins, or managers of the owner, who may hand the
     idea only to another actor they manage); 412 when `expected_version` is stale."""
@@ -259,7 +267,7 @@ def update_idea(
     if action_fields is not None:
         idea.action_fields = action_fields
     idea.sqlmodel_update({k: v for k, v in changes.items() if k not in _LINKED_FIELDS})
-    geocoding.locate_on_write(idea, changed=changes)
+    geocoding.locate_on_write(session, idea, changed=changes, geocoder=geocoder)
     _refresh_search_text(idea)
     touch(idea)
     flush_or_conflict(session, "idea")
@@ -412,10 +420,16 @@ def _check_merged_values(idea: Idea, changes: dict[str, Any]) -> None:
         )
 
 
-def retry_geocoding(session: Session, *, limit: int = 1000) -> geocoding.RetryReport:
+def retry_geocoding(
+    session: Session, *, limit: int = 1000, geocoder: Geocoder | None = None
+) -> geocoding.RetryReport:
     """Geocode the ideas whose geocoding failed or is pending again, recording each change."""
     return geocoding.retry_rows(
-        session, Idea, record=lambda s, idea: record_idea_updated(s, idea=idea), limit=limit
+        session,
+        Idea,
+        record=lambda s, idea: record_idea_updated(s, idea=idea),
+        limit=limit,
+        geocoder=geocoder,
     )
 
 

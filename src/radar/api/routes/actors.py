@@ -8,6 +8,7 @@ from fastapi import Query, Request, Response, status
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
+    GeocoderDep,
     NearDep,
     PageDep,
     SessionDep,
@@ -76,13 +77,14 @@ def list_actors(
 def create_actor(
     body: ActorCreate,
     session: SessionDep,
+    geocoder: GeocoderDep,
     principal: PrincipalDep,
     request: Request,
     response: Response,
 ) -> ActorPublic:
     """Create an actor profile (admins and members; a member becomes its manager). Topic and
     action-field slugs must exist in the taxonomy."""
-    actor = actors.create_actor(session, data=body, principal=principal)
+    actor = actors.create_actor(session, data=body, principal=principal, geocoder=geocoder)
     response.headers["Location"] = str(request.url_for("read_actor", actor_id=actor.id))
     with_etag(response, actor.version)
     return actor
@@ -115,6 +117,7 @@ def update_actor(
     actor_id: uuid.UUID,
     body: ActorUpdate,
     session: SessionDep,
+    geocoder: GeocoderDep,
     principal: PrincipalDep,
     expected_version: ExpectedVersionDep,
     response: Response,
@@ -127,6 +130,7 @@ def update_actor(
         data=body,
         principal=principal,
         expected_version=expected_version,
+        geocoder=geocoder,
     )
     with_etag(response, actor.version)
     return actor

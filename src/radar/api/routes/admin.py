@@ -6,7 +6,7 @@ from fastapi import Query
 from sqlmodel import SQLModel
 
 from radar.api.auth import PrincipalDep, authenticated_router
-from radar.api.deps import SessionDep
+from radar.api.deps import GeocoderDep, SessionDep
 from radar.api.errors import problems
 from radar.services import actors, ideas
 from radar.services.access import require_admin
@@ -27,6 +27,7 @@ class GeocodeRetryReport(SQLModel):
 @router.post("/geocode/retry", response_model=GeocodeRetryReport, responses=problems(403, 422))
 def retry_geocoding(
     session: SessionDep,
+    geocoder: GeocoderDep,
     principal: PrincipalDep,
     limit: Annotated[
         int, Query(ge=1, le=10_000, description="Most rows retried per kind in this call.")
@@ -37,8 +38,8 @@ def retry_geocoding(
     `geocode_status=failed` and the reason."""
     require_admin(principal)
     reports = [
-        actors.retry_geocoding(session, limit=limit),
-        ideas.retry_geocoding(session, limit=limit),
+        actors.retry_geocoding(session, limit=limit, geocoder=geocoder),
+        ideas.retry_geocoding(session, limit=limit, geocoder=geocoder),
     ]
     return GeocodeRetryReport(
         data=[

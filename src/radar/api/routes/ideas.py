@@ -8,6 +8,7 @@ from fastapi import Query, Request, Response, status
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
     ExpectedVersionDep,
+    GeocoderDep,
     NearDep,
     PageDep,
     SessionDep,
@@ -104,6 +105,7 @@ def list_ideas(
 def create_idea(
     body: IdeaCreate,
     session: SessionDep,
+    geocoder: GeocoderDep,
     principal: PrincipalDep,
     request: Request,
     response: Response,
@@ -111,7 +113,7 @@ def create_idea(
     """Create an idea. Topic and action-field slugs must exist in the taxonomy; the owner and
     every participant must be existing actors, with at most one lead. Members must name as
     `owner_id` an actor they manage; admins may leave it out."""
-    idea = ideas.create_idea(session, data=body, principal=principal)
+    idea = ideas.create_idea(session, data=body, principal=principal, geocoder=geocoder)
     response.headers["Location"] = str(request.url_for("read_idea", idea_id=idea.id))
     with_etag(response, idea.version)
     return idea
@@ -141,6 +143,7 @@ def update_idea(
     idea_id: uuid.UUID,
     body: IdeaUpdate,
     session: SessionDep,
+    geocoder: GeocoderDep,
     principal: PrincipalDep,
     expected_version: ExpectedVersionDep,
     response: Response,
@@ -154,6 +157,7 @@ def update_idea(
         data=body,
         principal=principal,
         expected_version=expected_version,
+        geocoder=geocoder,
     )
     with_etag(response, idea.version)
     return idea
