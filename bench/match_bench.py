@@ -47,6 +47,7 @@ def populate(url: str, n: int, rng: random.Random) -> None:
         actors, links = [], []
         for actor_id in ids:
             tags = sorted(set(rng.choices(TAGS, weights=weights, k=8)))
+            lat, lon = rng.uniform(47.4, 54.9), rng.uniform(6.0, 14.9)
             actors.append(
                 {
                     "id": actor_id,
@@ -54,8 +55,10 @@ def populate(url: str, n: int, rng: random.Random) -> None:
                     "kind": rng.choice(KINDS),
                     "description": "",
                     "country": "DE",
-                    "lat": rng.uniform(47.4, 54.9),
-                    "lon": rng.uniform(6.0, 14.9),
+                    "lat": lat,
+                    "lon": lon,
+                    "shown_lat": lat,  # exact: shown where it is
+                    "shown_lon": lon,
                     "location_precision": "exact",
                     "visibility": "members",
                     "tags": tags,

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from radar.geo.privacy import shown_point
+from radar.geo.privacy import kept_or_shown_point
 from radar.matching.normalise import fold
 from radar.models.action_field import ActionField
 from radar.models.actor import (
@@ -169,6 +169,8 @@ def build_index(session: Session) -> MatchIndex:
             col(Actor.tags),
             col(Actor.offers),
             col(Actor.seeks),
+            col(Actor.shown_lat),
+            col(Actor.shown_lon),
         ).order_by(col(Actor.id))
     ).all()
     position = {row[0]: i for i, row in enumerate(rows)}
@@ -191,7 +193,7 @@ def build_index(session: Session) -> MatchIndex:
             for value in values:
                 if (term := terms.tag(value)) is not None:
                     target[term] = 1.0
-        shown = shown_point(row[9], row[5], row[6], row[7], row[8])
+        shown = kept_or_shown_point((row[13], row[14]), row[9], row[5], row[6], row[7], row[8])
         if shown is not None:
             lat[i], lon[i] = shown
     for actor_id, slug in session.execute(

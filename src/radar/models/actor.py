@@ -105,12 +105,42 @@ class Actor(ActorBase, GeocodeFields, table=True):
     offers: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     seeks: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     search_text: str = Field(default="", sa_type=sa.Text)
+    # Where the location appears to those who do not manage the actor (at its precision; None
+    # when hidden), kept on every write so that maps and matching need no gazetteer lookups.
+    shown_lat: float | None = Field(default=None)
+    shown_lon: float | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     version: int = Field(default=1)
 
     topics: list[Topic] = Relationship(link_model=ActorTopic)
     action_fields: list[ActionField] = Relationship(link_model=ActorActionField)
+
+    def shown_location(self) -> tuple[float, float] | None:
+        """Where the location appears to those who do not manage the actor."""
+        from radar.geo.privacy import kept_or_shown_point
+
+        return kept_or_shown_point(
+            (self.shown_lat, self.shown_lon),
+            self.location_precision,
+            self.lat,
+            self.lon,
+            self.postcode,
+            self.city,
+        )
+
+    def refresh_shown_location(self) -> None:
+        """Recompute `shown_lat`/`shown_lon` from the location and its precision."""
+        from radar.geo.privacy import shown_point
+
+        point = shown_point(self.location_precision, self.lat, self.lon, self.postcode, self.city)
+        self.shown_lat, self.shown_lon = point if point is not None else (None, None)
+
+
+@sa.event.listens_for(Actor, "before_insert")
+@sa.event.listens_for(Actor, "before_update")
+def _keep_shown_location(mapper: object, connection: object, actor: Actor) -> None:
+    actor.refresh_shown_location()
 
 
 class ActorCreate(ActorBase, InputModel):

@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, col
 
 from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
 from radar.geo.base import Geocoder
-from radar.geo.privacy import shown_point
+from radar.geo.privacy import kept_or_shown_point
 from radar.models.account import Account, AccountActor, Role
 from radar.models.actor import (
     Actor,
@@ -130,7 +130,7 @@ def actor_public(actor: Actor, principal: Principal) -> ActorPublic:
 
 def _coarse_location(actor: Actor) -> dict[str, Any]:
     shaped: dict[str, Any] = dict.fromkeys(_WITHHELD_ADDRESS[actor.location_precision])
-    point = shown_point(actor.location_precision, actor.lat, actor.lon, actor.postcode, actor.city)
+    point = actor.shown_location()
     if point is not None:
         shaped.update(lat=point[0], lon=point[1])
     return shaped
@@ -288,6 +288,8 @@ def _list_near(
             col(Actor.postcode),
             col(Actor.city),
             col(Actor.location_precision),
+            col(Actor.shown_lat),
+            col(Actor.shown_lon),
         ).where(*conditions, *box_prefilter(near, col(Actor.lat), col(Actor.lon)))
     )
     ranked = rank_by_distance(
@@ -296,7 +298,7 @@ def _list_near(
         lambda row: (
             (row[1], row[2])
             if principal.manages(row[0])
-            else shown_point(row[5], row[1], row[2], row[3], row[4])
+            else kept_or_shown_point((row[6], row[7]), row[5], row[1], row[2], row[3], row[4])
         ),
     )
     chosen = dict(ranked[page.offset : page.offset + page.limit])

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlmodel import Session, col
 
-from radar.geo.privacy import shown_point
+from radar.geo.privacy import kept_or_shown_point
 from radar.models.actor import Actor, ActorKind, ActorTopic
 from radar.models.idea import Idea, IdeaActionField, IdeaTopic
 from radar.models.map import MapFeature, MapFeatureCollection, PointGeometry
@@ -76,6 +76,14 @@ def _actors(
     districts: Sequence[str],
     bbox: BBox | None,
 ) -> list[_Item]:
+    conditions = [
+        visible_actors(principal),
+        col(Actor.lat).is_not(None),
+        *actor_filters(
+            session, topics=topics, action_fields=action_fields, kinds=kinds, districts=districts
+        ),
+        *_box_filter(Actor, bbox),
+    ]
     statement = select(
         col(Actor.id),
         col(Actor.name),
@@ -86,26 +94,21 @@ def _actors(
         col(Actor.postcode),
         col(Actor.city),
         col(Actor.location_precision),
-    ).where(
-        visible_actors(principal),
-        col(Actor.lat).is_not(None),
-        *actor_filters(
-            session, topics=topics, action_fields=action_fields, kinds=kinds, districts=districts
-        ),
-        *_box_filter(Actor, bbox),
-    )
+        col(Actor.shown_lat),
+        col(Actor.shown_lon),
+    ).where(*conditions)
     items = []
-    for actor_id, name, kind, district, lat, lon, postcode, city, precision in session.execute(
-        statement.limit(MAX_ITEMS)
-    ):
+    for row in session.execute(statement.limit(MAX_ITEMS)):
+        actor_id, name, kind, district, lat, lon, postcode, city, precision, *kept = row
         point = (
             (lat, lon)
             if principal.manages(actor_id)
-            else shown_point(precision, lat, lon, postcode, city)
+            else kept_or_shown_point((kept[0], kept[1]), precision, lat, lon, postcode, city)
         )
         if point is not None:
             items.append(_Item(actor_id, "actor", name, kind, district, point[0], point[1]))
-    _attach_topics(session, items, col(ActorTopic.actor_id), col(ActorTopic.topic_slug))
+    chosen = select(col(Actor.id)).where(*conditions)
+    _attach_topics(session, items, col(ActorTopic.actor_id), col(ActorTopic.topic_slug), chosen)
     return items
 
 
@@ -148,7 +151,8 @@ def _ideas(
         _Item(idea_id, "idea", title, kind, district, lat, lon)
         for idea_id, title, kind, district, lat, lon in session.execute(statement.limit(MAX_ITEMS))
     ]
-    _attach_topics(session, items, col(IdeaTopic.idea_id), col(IdeaTopic.topic_slug))
+    chosen = statement.with_only_columns(col(Idea.id))
+    _attach_topics(session, items, col(IdeaTopic.idea_id), col(IdeaTopic.topic_slug), chosen)
     return items
 
 
@@ -169,14 +173,18 @@ def _inside(item: _Item, bbox: BBox) -> bool:
     return min_lat <= item.lat <= max_lat and min_lon <= item.lon <= max_lon
 
 
-def _attach_topics(session: Session, items: list[_Item], owner: Any, slug: Any) -> None:
+def _attach_topics(
+    session: Session, items: list[_Item], owner: Any, slug: Any, chosen: Select[Any]
+) -> None:
+    """Each item's topic slugs, in one query over the links of the rows `chosen` selects."""
+    if not items:
+        return
     by_id = {item.id: item for item in items}
-    for start in range(0, len(items), 5000):
-        chunk = list(by_id)[start : start + 5000]
-        for owner_id, topic in session.execute(
-            select(owner, slug).where(owner.in_(chunk)).order_by(slug)
-        ):
-            by_id[owner_id].topics.append(topic)
+    for owner_id, topic in session.execute(
+        select(owner, slug).where(owner.in_(chosen.scalar_subquery())).order_by(owner, slug)
+    ):
+        if (item := by_id.get(owner_id)) is not None:
+            item.topics.append(topic)
 
 
 def _point(item: _Item) -> MapFeature:
