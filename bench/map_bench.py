@@ -2,7 +2,8 @@
 
     python bench/map_bench.py [--actors 100000] [--rounds 20]
 
-Synthetic actors spread over Germany (see match_bench.py) in a temporary SQLite database;
+Synthetic actors spread over Germany (see match_bench.py), each with 8 taxonomy topics, in a
+temporary SQLite database;
 prints median and p95 latency and the response size at country-wide zoom levels (clustered)
 and for a district-sized bbox, as an admin (exact locations) and as an analyst (postcode and
 city precision rounded through the gazetteer for a third of the actors each).
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).parent))
 from match_bench import populate
@@ -25,7 +26,8 @@ from match_bench import populate
 from radar.api.app import create_app
 from radar.db import make_engine, session_scope
 from radar.models.account import AccountCreate, Role, TokenCreate
-from radar.models.actor import Actor
+from radar.models.actor import Actor, ActorTopic
+from radar.models.topic import Topic
 from radar.services import accounts
 from radar.settings import Settings
 
@@ -50,6 +52,16 @@ def main() -> None:
             ids = list(
                 session.scalars(Actor.__table__.select().with_only_columns(Actor.__table__.c.id))
             )
+            # About 8 taxonomy topics each, for the clusters' top topics.
+            slugs = list(session.scalars(select(Topic.slug)))
+            rng = random.Random(6)
+            links = [
+                {"actor_id": actor_id, "topic_slug": slug}
+                for actor_id in ids
+                for slug in rng.sample(slugs, min(8, len(slugs)))
+            ]
+            for start in range(0, len(links), 50_000):
+                session.execute(insert(ActorTopic), links[start : start + 50_000])
             # Through the ORM, so each row's shown location is kept as the service keeps it.
             for i, precision in ((1, "postcode"), (2, "city")):
                 for start in range(0, len(ids[i::3]), 5000):

@@ -130,3 +130,58 @@ def test_coarse_precision_shows_the_centroid(
 
     assert point == [listed["lon"], listed["lat"]]
     assert point != [shown["lon"], shown["lat"]]  # the admin sees the exact point
+
+
+def test_clusters_are_grid_cells_named_by_zoom_row_and_column_on_both_sides_of_zero(
+    client: TestClient,
+) -> None:
+    # A quarter tile at zoom 5 is 2.8125°: Siegen is in row 18, column 2; London (west of
+    # Greenwich) in column -1.
+    create_actor(client, **SIEGEN)
+    create_actor(client, **KREUZTAL)
+    london = {"lat": 51.5072, "lon": -0.1276, "city": "London", "postcode": None,
+              "district": None, "country": "GB"}  # fmt: skip
+    create_actor(client, topics=[TOPIC_AI], **london)
+    create_actor(client, topics=[TOPIC_AI, TOPIC_PLASTICS], **london)
+    create_actor(client, topics=[TOPIC_PLASTICS], **{**london, "lon": -0.2})
+
+    features = {f["id"]: f for f in _map(client, layer="actors", zoom=5)["features"]}
+
+    assert set(features) == {"cluster:5:18:2", "cluster:5:18:-1"}
+    west = features["cluster:5:18:-1"]
+    assert west["properties"]["count"] == 3
+    assert west["properties"]["top_topics"] == sorted([TOPIC_AI, TOPIC_PLASTICS])
+    assert west["geometry"]["coordinates"] == [
+        pytest.approx((-0.1276 * 2 - 0.2) / 3, abs=1e-5),
+        pytest.approx(51.5072, abs=1e-5),
+    ]
+
+
+def test_an_item_alone_in_its_cell_is_its_own_point_with_its_details(client: TestClient) -> None:
+    siegen = create_actor(client, topics=[TOPIC_AI], **SIEGEN)
+    idea = client.post("/v1/ideas", json=idea_body(**KREUZTAL)).json()
+
+    features = _map(client, zoom=12)["features"]
+
+    points = _points({"features": features})
+    assert set(points) == {siegen["id"], idea["id"]}
+    assert points[siegen["id"]]["properties"]["topics"] == [TOPIC_AI]
+    assert points[siegen["id"]]["geometry"]["coordinates"] == [8.0243, 50.8748]
+    assert points[idea["id"]]["properties"]["layer"] == "idea"
+
+
+def test_a_member_sees_its_own_actor_exactly_and_others_at_their_precision_in_clusters(
+    client: TestClient, make_client: ClientFactory
+) -> None:
+    own = create_actor(client, location_precision="city", **SIEGEN)
+    other = create_actor(client, location_precision="city", **SIEGEN)
+    member = make_client(Role.member, [own["id"]])
+    shown = member.get(f"/v1/actors/{other['id']}").json()
+
+    cluster = _map(member, layer="actors", zoom=3)["features"][0]
+
+    assert cluster["properties"]["count"] == 2
+    assert cluster["geometry"]["coordinates"] == [
+        pytest.approx(round((8.0243 + shown["lon"]) / 2, 5)),
+        pytest.approx(round((50.8748 + shown["lat"]) / 2, 5)),
+    ]

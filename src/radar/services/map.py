@@ -1,17 +1,16 @@
 """The map: actors and ideas as GeoJSON points, clustered on a grid per zoom level, at the
 location each caller may see."""
 
-import math
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, select
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Select, case, cast, func, select
 from sqlmodel import Session, col
 
-from radar.geo.privacy import kept_or_shown_point
 from radar.models.actor import Actor, ActorKind, ActorTopic
 from radar.models.idea import Idea, IdeaActionField, IdeaTopic
 from radar.models.map import MapFeature, MapFeatureCollection, PointGeometry
@@ -53,124 +52,125 @@ def map_features(
 ) -> MapFeatureCollection:
     """The actors (and ideas) `principal` may see, matching the filters, inside `bbox`; with
     `zoom`, items close together at that zoom level are merged into clusters."""
-    items: list[_Item] = []
+    sources: list[_Source] = []
     if "actors" in layers:
-        items += _actors(session, principal, topics, action_fields, kinds, districts, bbox)
+        sources.append(_actor_source(session, principal, topics, action_fields, kinds, districts))
     if "ideas" in layers and not kinds:
-        items += _ideas(session, topics, action_fields, districts, bbox)
-    if bbox is not None:
-        items = [item for item in items if _inside(item, bbox)]
-    items.sort(key=lambda item: (item.layer, str(item.id)))
-    count = len(items)
-    features = _clusters(items, zoom) if zoom is not None else [_point(i) for i in items]
+        sources.append(_idea_source(session, topics, action_fields, districts))
+    if zoom is not None:
+        features, count = _grid(session, sources, zoom, bbox)
+    else:
+        items = [item for source in sources for item in _items(session, source, bbox)]
+        items.sort(key=lambda item: (item.layer, str(item.id)))
+        features, count = [_point(item) for item in items], len(items)
     truncated = len(features) > limit
     return MapFeatureCollection(features=features[:limit], count=count, truncated=truncated)
 
 
-def _actors(
+@dataclass(frozen=True)
+class _Source:
+    """One layer of the map as SQL: the rows the caller may see that match the filters, and
+    the point each is shown at."""
+
+    layer: str
+    id: Any
+    name: Any
+    kind: Any
+    district: Any
+    lat: Any
+    lon: Any
+    conditions: list[ColumnElement[bool]]
+    topic_owner: Any
+    topic_slug: Any
+
+
+def _actor_source(
     session: Session,
     principal: Principal,
     topics: Sequence[str],
     action_fields: Sequence[str],
     kinds: Sequence[ActorKind],
     districts: Sequence[str],
-    bbox: BBox | None,
-) -> list[_Item]:
+) -> _Source:
+    # Managers see their own actors where they are, everyone else where they are shown.
+    lat: Any = col(Actor.shown_lat)
+    lon: Any = col(Actor.shown_lon)
+    if principal.is_admin:
+        lat, lon = col(Actor.lat), col(Actor.lon)
+    elif principal.actor_ids:
+        own = col(Actor.id).in_(principal.actor_ids)
+        lat = case((own, col(Actor.lat)), else_=col(Actor.shown_lat))
+        lon = case((own, col(Actor.lon)), else_=col(Actor.shown_lon))
     conditions = [
         visible_actors(principal),
         col(Actor.lat).is_not(None),
         *actor_filters(
             session, topics=topics, action_fields=action_fields, kinds=kinds, districts=districts
         ),
-        *_box_filter(Actor, bbox),
     ]
-    statement = select(
-        col(Actor.id),
-        col(Actor.name),
-        col(Actor.kind),
-        col(Actor.district),
-        col(Actor.lat),
-        col(Actor.lon),
-        col(Actor.postcode),
-        col(Actor.city),
-        col(Actor.location_precision),
-        col(Actor.shown_lat),
-        col(Actor.shown_lon),
-    ).where(*conditions)
-    items = []
-    for row in session.execute(statement.limit(MAX_ITEMS)):
-        actor_id, name, kind, district, lat, lon, postcode, city, precision, *kept = row
-        point = (
-            (lat, lon)
-            if principal.manages(actor_id)
-            else kept_or_shown_point((kept[0], kept[1]), precision, lat, lon, postcode, city)
-        )
-        if point is not None:
-            items.append(_Item(actor_id, "actor", name, kind, district, point[0], point[1]))
-    chosen = select(col(Actor.id)).where(*conditions)
-    _attach_topics(session, items, col(ActorTopic.actor_id), col(ActorTopic.topic_slug), chosen)
-    return items
+    return _Source(
+        "actor", col(Actor.id), col(Actor.name), col(Actor.kind), col(Actor.district), lat, lon,
+        conditions, col(ActorTopic.actor_id), col(ActorTopic.topic_slug),
+    )  # fmt: skip
 
 
-def _ideas(
+def _idea_source(
     session: Session,
     topics: Sequence[str],
     action_fields: Sequence[str],
     districts: Sequence[str],
-    bbox: BBox | None,
-) -> list[_Item]:
+) -> _Source:
     from radar.services import taxonomy
 
-    statement = select(
-        col(Idea.id),
-        col(Idea.title),
-        col(Idea.kind),
-        col(Idea.district),
-        col(Idea.lat),
-        col(Idea.lon),
-    ).where(col(Idea.lat).is_not(None), *_box_filter(Idea, bbox))
+    conditions: list[ColumnElement[bool]] = []
     if topics:
         slugs = taxonomy.topic_filter(session, topics, loc=("query", "topic"))
-        statement = statement.where(
+        conditions.append(
             col(Idea.id).in_(
                 select(col(IdeaTopic.idea_id)).where(col(IdeaTopic.topic_slug).in_(slugs))
             )
         )
     if action_fields:
-        statement = statement.where(
+        conditions.append(
             linked_to(
-                Idea.id,
-                IdeaActionField.idea_id,
-                IdeaActionField.action_field_slug,
-                action_fields,
+                Idea.id, IdeaActionField.idea_id, IdeaActionField.action_field_slug, action_fields
             )
         )
     if districts:
-        statement = statement.where(col(Idea.district).in_(districts))
+        conditions.append(col(Idea.district).in_(districts))
+    return _Source(
+        "idea", col(Idea.id), col(Idea.title), col(Idea.kind), col(Idea.district),
+        col(Idea.lat), col(Idea.lon), conditions, col(IdeaTopic.idea_id),
+        col(IdeaTopic.topic_slug),
+    )  # fmt: skip
+
+
+def _located(source: _Source, bbox: BBox | None) -> list[ColumnElement[bool]]:
+    """The source's conditions, its shown point known and (with `bbox`) inside it."""
+    where = [*source.conditions, source.lat.is_not(None), source.lon.is_not(None)]
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        where += [source.lat.between(min_lat, max_lat), source.lon.between(min_lon, max_lon)]
+    return where
+
+
+def _items(
+    session: Session, source: _Source, bbox: BBox | None, ids: Sequence[uuid.UUID] | None = None
+) -> list[_Item]:
+    """The source's points with their topics (only `ids`, when given)."""
+    where = _located(source, bbox)
+    if ids is not None:
+        where.append(source.id.in_(ids))
+    statement = select(
+        source.id, source.name, source.kind, source.district, source.lat, source.lon
+    ).where(*where)
     items = [
-        _Item(idea_id, "idea", title, kind, district, lat, lon)
-        for idea_id, title, kind, district, lat, lon in session.execute(statement.limit(MAX_ITEMS))
+        _Item(item_id, source.layer, name, kind, district, lat, lon)
+        for item_id, name, kind, district, lat, lon in session.execute(statement.limit(MAX_ITEMS))
     ]
-    chosen = statement.with_only_columns(col(Idea.id))
-    _attach_topics(session, items, col(IdeaTopic.idea_id), col(IdeaTopic.topic_slug), chosen)
+    chosen = select(source.id).where(*where)
+    _attach_topics(session, items, source.topic_owner, source.topic_slug, chosen)
     return items
-
-
-def _box_filter(model: type[Actor] | type[Idea], bbox: BBox | None) -> list[ColumnElement[bool]]:
-    if bbox is None:
-        return []
-    min_lon, min_lat, max_lon, max_lat = bbox
-    return [
-        col(model.lat) >= min_lat - _BOX_MARGIN,
-        col(model.lat) <= max_lat + _BOX_MARGIN,
-        col(model.lon) >= min_lon - _BOX_MARGIN,
-        col(model.lon) <= max_lon + _BOX_MARGIN,
-    ]
-
-
-def _inside(item: _Item, bbox: BBox) -> bool:
-    min_lon, min_lat, max_lon, max_lat = bbox
-    return min_lat <= item.lat <= max_lat and min_lon <= item.lon <= max_lon
 
 
 def _attach_topics(
@@ -206,34 +206,100 @@ def cell_degrees(zoom: int) -> float:
     return 360.0 / float(2 ** (zoom + 2))
 
 
-def _clusters(items: list[_Item], zoom: int) -> list[MapFeature]:
+def _grid(
+    session: Session, sources: Sequence[_Source], zoom: int, bbox: BBox | None
+) -> tuple[list[MapFeature], int]:
+    """Cluster on the grid of `zoom` in SQL: per cell the count, mean point, layers, kinds
+    and top topics; a cell holding one item is that item's point."""
     size = cell_degrees(zoom)
-    cells: dict[tuple[int, int], list[_Item]] = defaultdict(list)
-    for item in items:
-        cells[(math.floor(item.lat / size), math.floor(item.lon / size))].append(item)
+    cells: dict[tuple[int, int], _Cell] = defaultdict(_Cell)
+    for source in sources:
+        where = _located(source, bbox)
+        # Shifted to be positive (truncation is floor then, on every database), then back.
+        row = _floor(session, (source.lat + 90.0) / size)
+        column = _floor(session, (source.lon + 180.0) / size)
+        shift_row, shift_column = 2**zoom, 2 ** (zoom + 1)
+        counts = select(
+            row, column, source.kind, func.count(), func.sum(source.lat), func.sum(source.lon),
+            func.min(cast(source.id, sa.String)),
+        ).where(*where).group_by(row, column, source.kind)  # fmt: skip
+        for r, c, kind, n, lat_sum, lon_sum, some_id in session.execute(counts):
+            cell = cells[(int(r) - shift_row, int(c) - shift_column)]
+            cell.count += n
+            cell.lat_sum += lat_sum
+            cell.lon_sum += lon_sum
+            cell.layers[source.layer] += n
+            cell.kinds[kind] += n
+            cell.sample = (source, uuid.UUID(str(some_id)))
+        linked = (
+            select(row, column, source.topic_slug, func.count())
+            .select_from(source.topic_owner.table)
+            .join(source.id.table, source.id == source.topic_owner)
+            .where(*where)
+            .group_by(row, column, source.topic_slug)
+        )
+        for r, c, slug, n in session.execute(linked):
+            cells[(int(r) - shift_row, int(c) - shift_column)].topics[slug] += n
+    singles = _single_items(session, [cell for cell in cells.values() if cell.count == 1], bbox)
     features = []
-    for (row, column), members in sorted(cells.items()):
-        if len(members) == 1:
-            features.append(_point(members[0]))
+    for (r, c), cell in sorted(cells.items()):
+        if cell.count == 1:
+            if cell.sample is not None and cell.sample[1] in singles:
+                features.append(_point(singles[cell.sample[1]]))
             continue
-        topics = Counter(topic for member in members for topic in member.topics)
+        top = sorted(cell.topics.items(), key=lambda item: (-item[1], item[0]))[:3]
         features.append(
             MapFeature(
-                id=f"cluster:{zoom}:{row}:{column}",
+                id=f"cluster:{zoom}:{r}:{c}",
                 geometry=PointGeometry(
                     coordinates=(
-                        round(sum(m.lon for m in members) / len(members), 5),
-                        round(sum(m.lat for m in members) / len(members), 5),
+                        round(cell.lon_sum / cell.count, 5),
+                        round(cell.lat_sum / cell.count, 5),
                     )
                 ),
                 properties={
                     "cluster": True,
-                    "count": len(members),
-                    "layers": dict(Counter(m.layer for m in members)),
-                    "kinds": dict(Counter(m.kind for m in members)),
-                    "top_topics": [slug for slug, _ in topics.most_common(3)],
+                    "count": cell.count,
+                    "layers": dict(cell.layers),
+                    "kinds": dict(cell.kinds),
+                    "top_topics": [slug for slug, _ in top],
                 },
             )
         )
     features.sort(key=lambda f: -int(f.properties.get("count", 1)))
-    return features
+    return features, sum(cell.count for cell in cells.values())
+
+
+@dataclass
+class _Cell:
+    count: int = 0
+    lat_sum: float = 0.0
+    lon_sum: float = 0.0
+    layers: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
+    topics: Counter[str] = field(default_factory=Counter)
+    sample: tuple[_Source, uuid.UUID] | None = None  # an item of the cell
+
+
+def _single_items(
+    session: Session, cells: list[_Cell], bbox: BBox | None
+) -> dict[uuid.UUID, _Item]:
+    """The items alone in their cells, by id, with their details and topics."""
+    wanted: dict[str, tuple[_Source, list[uuid.UUID]]] = {}
+    for cell in cells:
+        if cell.sample is not None:
+            source, item_id = cell.sample
+            wanted.setdefault(source.layer, (source, []))[1].append(item_id)
+    found: dict[uuid.UUID, _Item] = {}
+    for source, ids in wanted.values():
+        for start in range(0, len(ids), 2000):
+            for item in _items(session, source, bbox, ids[start : start + 2000]):
+                found[item.id] = item
+    return found
+
+
+def _floor(session: Session, value: Any) -> Any:
+    """floor() of a non-negative value: a cast on SQLite (whose floor() is optional)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(value, sa.Integer)
+    return func.floor(value)
