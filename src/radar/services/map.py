@@ -219,10 +219,25 @@ def _grid(
         row = _floor(session, (source.lat + 90.0) / size)
         column = _floor(session, (source.lon + 180.0) / size)
         shift_row, shift_column = 2**zoom, 2 ** (zoom + 1)
+        # The located rows once, materialised: both aggregates read them, and the topic links
+        # are then looked up per located row (SQLite would otherwise scan all links first).
+        located = (
+            select(
+                source.id.label("id"),
+                row.label("row"),
+                column.label("col"),
+                source.kind.label("kind"),
+                source.lat.label("lat"),
+                source.lon.label("lon"),
+            )
+            .where(*where)
+            .cte(f"located_{source.layer}")
+            .prefix_with("MATERIALIZED")
+        )
         counts = select(
-            row, column, source.kind, func.count(), func.sum(source.lat), func.sum(source.lon),
-            func.min(cast(source.id, sa.String)),
-        ).where(*where).group_by(row, column, source.kind)  # fmt: skip
+            located.c.row, located.c.col, located.c.kind, func.count(), func.sum(located.c.lat),
+            func.sum(located.c.lon), func.min(cast(located.c.id, sa.String)),
+        ).group_by(located.c.row, located.c.col, located.c.kind)  # fmt: skip
         for r, c, kind, n, lat_sum, lon_sum, some_id in session.execute(counts):
             cell = cells[(int(r) - shift_row, int(c) - shift_column)]
             cell.count += n
@@ -232,11 +247,10 @@ def _grid(
             cell.kinds[kind] += n
             cell.sample = (source, uuid.UUID(str(some_id)))
         linked = (
-            select(row, column, source.topic_slug, func.count())
-            .select_from(source.topic_owner.table)
-            .join(source.id.table, source.id == source.topic_owner)
-            .where(*where)
-            .group_by(row, column, source.topic_slug)
+            select(located.c.row, located.c.col, source.topic_slug, func.count())
+            .select_from(located)
+            .join(source.topic_owner.table, source.topic_owner == located.c.id)
+            .group_by(located.c.row, located.c.col, source.topic_slug)
         )
         for r, c, slug, n in session.execute(linked):
             cells[(int(r) - shift_row, int(c) - shift_column)].topics[slug] += n
