@@ -7,8 +7,8 @@ Converts the data set (see its README) into the actor and idea import format of 
 from the activity type); `history` projects become completed joint projects with their
 participants (PICs, in the order CORDIS lists them) and their topic and programme titles as
 free-text topics. Writes `actors.jsonl` and `ideas.jsonl` to OUT_DIR. The `dev` projects are
-never written: they are what the matching evaluation predicts. The bulk importer that reads
-these files is the next part of issue 4; until it lands this script only converts.
+never written: they are what the matching evaluation (bench/h2020_eval.py) predicts. Import
+the files with `radar import actors OUT/actors.jsonl` and `radar import ideas OUT/ideas.jsonl`.
 """
 
 import argparse
