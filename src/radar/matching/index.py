@@ -7,9 +7,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
@@ -156,7 +158,7 @@ def build_index(session: Session) -> MatchIndex:
     mark = change_mark(session)
     rows = session.execute(
         select(
-            col(Actor.id),
+            _key(Actor.id),
             col(Actor.name),
             col(Actor.kind),
             col(Actor.visibility),
@@ -173,6 +175,8 @@ def build_index(session: Session) -> MatchIndex:
             col(Actor.shown_lon),
         ).order_by(col(Actor.id))
     ).all()
+    # Ids are read as their stored text and turned into UUIDs once per actor: converting every
+    # id in every link row would cost more than the rest of the build.
     position = {row[0]: i for i, row in enumerate(rows)}
     n = len(rows)
     labels: dict[str, str] = dict(
@@ -197,7 +201,7 @@ def build_index(session: Session) -> MatchIndex:
         if shown is not None:
             lat[i], lon[i] = shown
     for actor_id, slug in session.execute(
-        select(col(ActorTopic.actor_id), col(ActorTopic.topic_slug))
+        select(_key(ActorTopic.actor_id), col(ActorTopic.topic_slug))
     ):
         weights[position[actor_id]][terms.topic(slug)] = _OWN_WEIGHT
     field_slugs = list(
@@ -206,7 +210,7 @@ def build_index(session: Session) -> MatchIndex:
     field_bit = {slug: 1 << j for j, slug in enumerate(field_slugs)}
     fields = np.zeros(n, dtype=np.int32)
     for actor_id, slug in session.execute(
-        select(col(ActorActionField.actor_id), col(ActorActionField.action_field_slug))
+        select(_key(ActorActionField.actor_id), col(ActorActionField.action_field_slug))
     ):
         fields[position[actor_id]] |= field_bit[slug]
     ties: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
@@ -214,6 +218,7 @@ def build_index(session: Session) -> MatchIndex:
     _add_group_signals(session, position, terms, weights, ties)
 
     n_terms = len(terms.labels)
+    ids = [uuid.UUID(row[0]) for row in rows]
     actor_terms = Csr.from_rows(weights)
     df = np.bincount(actor_terms.columns, minlength=n_terms).astype(np.float32)
     idf = np.log((n + 1) / (df + 1)).astype(np.float32) + np.float32(1.0)
@@ -225,9 +230,9 @@ def build_index(session: Session) -> MatchIndex:
     offers_csr, seeks_csr = Csr.from_rows(offers), Csr.from_rows(seeks)
     partners = Csr.from_rows(ties)
     return MatchIndex(
-        ids=[row[0] for row in rows],
+        ids=ids,
         names=[row[1] for row in rows],
-        position=position,
+        position=dict(zip(ids, range(n), strict=True)),
         kinds=np.array([KINDS.index(ActorKind(row[2])) for row in rows], dtype=np.int8),
         visibility=np.array(
             [VISIBILITIES.index(Visibility(row[3])) for row in rows], dtype=np.int8
@@ -253,26 +258,33 @@ def build_index(session: Session) -> MatchIndex:
     )
 
 
+def _key(column: Any) -> Any:
+    """An id column as its stored text (the same spelling for every column of one database)."""
+    return sa.cast(col(column), sa.String)
+
+
 def _add_idea_signals(
     session: Session,
-    position: dict[uuid.UUID, int],
+    position: dict[str, int],
     terms: _Terms,
     weights: list[dict[int, float]],
     ties: list[dict[int, float]],
 ) -> None:
-    idea_terms: dict[uuid.UUID, list[int]] = defaultdict(list)
-    for idea_id, slug in session.execute(select(col(IdeaTopic.idea_id), col(IdeaTopic.topic_slug))):
+    idea_terms: dict[str, list[int]] = defaultdict(list)
+    for idea_id, slug in session.execute(
+        select(_key(IdeaTopic.idea_id), col(IdeaTopic.topic_slug))
+    ):
         idea_terms[idea_id].append(terms.topic(slug))
     # The actor that brought an idea in takes part in it, listed as participant or not.
-    members: dict[uuid.UUID, set[int]] = defaultdict(set)
+    members: dict[str, set[int]] = defaultdict(set)
     for idea_id, tags, owner_id in session.execute(
-        select(col(Idea.id), col(Idea.tags), col(Idea.owner_id))
+        select(_key(Idea.id), col(Idea.tags), _key(Idea.owner_id))
     ):
         idea_terms[idea_id].extend(t for tag in tags or [] if (t := terms.tag(tag)) is not None)
         if owner_id is not None:
             members[idea_id].add(position[owner_id])
     for idea_id, actor_id in session.execute(
-        select(col(IdeaParticipant.idea_id), col(IdeaParticipant.actor_id))
+        select(_key(IdeaParticipant.idea_id), _key(IdeaParticipant.actor_id))
     ):
         members[idea_id].add(position[actor_id])
     for idea_id, participants in members.items():
@@ -283,19 +295,19 @@ def _add_idea_signals(
 
 def _add_group_signals(
     session: Session,
-    position: dict[uuid.UUID, int],
+    position: dict[str, int],
     terms: _Terms,
     weights: list[dict[int, float]],
     ties: list[dict[int, float]],
 ) -> None:
-    group_terms: dict[uuid.UUID, list[int]] = defaultdict(list)
+    group_terms: dict[str, list[int]] = defaultdict(list)
     for group_id, slug in session.execute(
-        select(col(GroupTopic.group_id), col(GroupTopic.topic_slug))
+        select(_key(GroupTopic.group_id), col(GroupTopic.topic_slug))
     ):
         group_terms[group_id].append(terms.topic(slug))
-    members: dict[uuid.UUID, list[int]] = defaultdict(list)
+    members: dict[str, list[int]] = defaultdict(list)
     for group_id, actor_id in session.execute(
-        select(col(GroupMember.group_id), col(GroupMember.actor_id)).where(
+        select(_key(GroupMember.group_id), _key(GroupMember.actor_id)).where(
             col(GroupMember.status) == MemberStatus.active
         )
     ):
