@@ -54,7 +54,7 @@ def nominatim() -> Iterator[FakeNominatim]:
     fake = FakeNominatim()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             query = parse_qs(urlparse(self.path).query)
             fake.queries.append(query.get("q", [""])[0])
             fake.user_agents.append(self.headers.get("User-Agent", ""))
@@ -128,7 +128,8 @@ def test_a_place_result_has_city_precision_and_nothing_found_is_none(
 
     found = geocoder.geocode(Address(city="Lüdenscheid"))
 
-    assert found is not None and found.precision is GeocodePrecision.city
+    assert found is not None
+    assert found.precision is GeocodePrecision.city
     assert geocoder.geocode(Address(city="Atlantis")) is None
 
 
