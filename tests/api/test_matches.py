@@ -1,4 +1,5 @@
-"""`GET /v1/actors/{id}/matches`: ranked, explained, visible-only, fresh across processes."""
+"""`GET /v1/actors/{id}/matches`: ranked, explained, visible-only, fresh across processes; and
+feedback on suggestions (a dismissed pair never comes back either way round)."""
 
 import uuid
 
@@ -157,3 +158,94 @@ def test_unknown_actor_and_bad_parameters(client: TestClient, scene: dict[str, s
     assert missing.status_code == 404
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"limit", "min_score"}
+
+
+def _feedback(client: TestClient, actor_id: str, target_id: str, action: str) -> dict[str, object]:
+    response = client.post(
+        "/v1/matches/feedback",
+        json={"actor_id": actor_id, "target_id": target_id, "action": action},
+    )
+    assert response.status_code in (200, 201), response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def test_a_dismissed_suggestion_never_comes_back_either_way_round(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    assert scene["institute"] in _ids(_matches(client, scene["me"]))
+
+    _feedback(client, scene["me"], scene["institute"], "dismiss")
+
+    assert scene["institute"] not in _ids(_matches(client, scene["me"]))
+    assert scene["me"] not in _ids(_matches(client, scene["institute"]))
+    assert scene["far"] in _ids(_matches(client, scene["me"]))
+
+
+def test_an_accepted_suggestion_is_recorded_and_marked(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    first = client.post(
+        "/v1/matches/feedback",
+        json={"actor_id": scene["me"], "target_id": scene["institute"], "action": "accept"},
+    )
+    assert first.status_code == 201, first.text
+    assert first.json()["action"] == "accepted"
+
+    shown = {str(m["actor"]["id"]): m for m in _matches(client, scene["me"])}  # type: ignore[index]
+    assert shown[scene["institute"]]["feedback"] == "accepted"
+    assert shown[scene["far"]]["feedback"] is None
+    listed = client.get(f"/v1/actors/{scene['me']}/matches/feedback").json()["data"]
+    assert [(f["target_id"], f["action"]) for f in listed] == [(scene["institute"], "accepted")]
+
+
+def test_the_latest_word_replaces_the_earlier_and_can_be_withdrawn(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    _feedback(client, scene["me"], scene["institute"], "accept")
+    again = client.post(
+        "/v1/matches/feedback",
+        json={"actor_id": scene["me"], "target_id": scene["institute"], "action": "dismiss"},
+    )
+    assert again.status_code == 200, again.text
+    assert scene["institute"] not in _ids(_matches(client, scene["me"]))
+
+    assert client.delete(f"/v1/matches/feedback/{again.json()['id']}").status_code == 204
+
+    assert scene["institute"] in _ids(_matches(client, scene["me"]))
+    assert client.get(f"/v1/actors/{scene['me']}/matches/feedback").json()["data"] == []
+
+
+def test_only_managers_and_admins_give_feedback(
+    client: TestClient, make_client: ClientFactory, scene: dict[str, str]
+) -> None:
+    body = {"actor_id": scene["me"], "target_id": scene["far"], "action": "dismiss"}
+    manager = make_client(Role.member, [scene["me"]])
+    stranger = make_client(Role.member, [scene["institute"]])
+    analyst = make_client(Role.analyst)
+
+    assert stranger.post("/v1/matches/feedback", json=body).status_code == 403
+    assert analyst.post("/v1/matches/feedback", json=body).status_code == 403
+    assert analyst.get(f"/v1/actors/{scene['me']}/matches/feedback").status_code == 403
+    assert manager.post("/v1/matches/feedback", json=body).status_code == 201
+    feedback_id = manager.get(f"/v1/actors/{scene['me']}/matches/feedback").json()["data"][0]["id"]
+    assert stranger.delete(f"/v1/matches/feedback/{feedback_id}").status_code == 404
+
+
+def test_bad_feedback_is_a_problem_naming_the_field(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    cases = [
+        ({"actor_id": scene["me"], "target_id": scene["me"], "action": "dismiss"}, "target_id"),
+        ({"actor_id": scene["me"], "target_id": str(uuid.uuid4()), "action": "accept"},
+         "target_id"),
+        ({"actor_id": scene["me"], "target_id": scene["far"], "action": "love"}, "action"),
+    ]  # fmt: skip
+    for body, field in cases:
+        response = client.post("/v1/matches/feedback", json=body)
+
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+    unknown = {"actor_id": str(uuid.uuid4()), "target_id": scene["far"], "action": "accept"}
+    assert client.post("/v1/matches/feedback", json=unknown).status_code == 404
+    assert client.delete(f"/v1/matches/feedback/{uuid.uuid4()}").status_code == 404

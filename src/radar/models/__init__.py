@@ -7,6 +7,7 @@ from radar.models.event import Event
 from radar.models.geocode import GeocodeCacheEntry
 from radar.models.group import GroupActionField, GroupMember, GroupTopic, WorkingGroup
 from radar.models.idea import Idea, IdeaActionField, IdeaParticipant, IdeaTopic
+from radar.models.match import MatchFeedback
 from radar.models.news import News, NewsTopic
 from radar.models.rate_limit import RateLimitWindow
 from radar.models.topic import Topic, TopicActionField
@@ -28,6 +29,7 @@ __all__ = [
     "IdeaActionField",
     "IdeaParticipant",
     "IdeaTopic",
+    "MatchFeedback",
     "News",
     "NewsTopic",
     "RateLimitWindow",

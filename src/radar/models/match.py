@@ -1,10 +1,15 @@
 """API shapes of match suggestions: who could work together, and why."""
 
 import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from radar.models.actor import ActorKind
+from radar.models.base import InputModel, enum_type, new_id, utcnow
 
 
 class MatchedActor(SQLModel):
@@ -32,7 +37,51 @@ class ActorMatch(SQLModel):
     distance_km: float | None = Field(
         default=None, description="Distance between the shown locations, where both have one."
     )
+    feedback: str | None = Field(
+        default=None, description="`accepted` when the actor's managers took this one up."
+    )
 
 
 class ActorMatches(SQLModel):
     data: list[ActorMatch]
+
+
+class FeedbackAction(StrEnum):
+    accepted = "accepted"
+    dismissed = "dismissed"
+
+
+class MatchFeedback(SQLModel, table=True):
+    """What an actor's managers said about a suggestion: a dismissed pair is never suggested
+    again (either way round); an accepted one is recorded. One row per pair, the latest word."""
+
+    __tablename__ = "match_feedback"
+    __table_args__ = (sa.UniqueConstraint("actor_id", "target_id", name="uq_match_feedback_pair"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    actor_id: uuid.UUID = Field(foreign_key="actor.id", ondelete="CASCADE", index=True)
+    target_id: uuid.UUID = Field(foreign_key="actor.id", ondelete="CASCADE", index=True)
+    action: FeedbackAction = Field(sa_type=enum_type(FeedbackAction))
+    account_id: uuid.UUID | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MatchFeedbackCreate(InputModel):
+    actor_id: uuid.UUID = Field(description="The actor the suggestion was made for.")
+    target_id: uuid.UUID = Field(description="The suggested actor.")
+    action: Literal["accept", "dismiss"] = Field(
+        description="accept: record that the suggestion was taken up; dismiss: never suggest "
+        "this pair again."
+    )
+
+
+class MatchFeedbackPublic(SQLModel):
+    id: uuid.UUID
+    actor_id: uuid.UUID
+    target_id: uuid.UUID
+    action: FeedbackAction
+    created_at: datetime
+
+
+class MatchFeedbackList(SQLModel):
+    data: list[MatchFeedbackPublic]

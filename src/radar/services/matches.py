@@ -15,6 +15,7 @@ from radar.matching.index import KINDS, VISIBILITIES, MatchIndex
 from radar.models.action_field import ActionField
 from radar.models.actor import ActorKind, Visibility
 from radar.models.match import ActorMatch, ActorMatches, MatchedActor, MatchReason
+from radar.services import feedback
 from radar.services.access import Principal, ensure_visible
 from radar.services.actors import get_actor
 
@@ -66,6 +67,10 @@ def match_actor(
         allowed[index.partners.row(q)[0]] = False
     if min_score > 0:
         allowed &= scores.total >= np.float32(min_score)
+    dismissed, accepted = feedback.dismissed_and_accepted(session, actor_id)
+    for other in dismissed:
+        if (i := index.position.get(other)) is not None:
+            allowed[i] = False
     field_labels = {
         slug: (de, en)
         for slug, de, en in session.execute(
@@ -93,6 +98,7 @@ def match_actor(
                     for r in explain(index, q, c, scores, field_labels)
                 ],
                 distance_km=None if np.isnan(distance) else round(distance, 1),
+                feedback="accepted" if index.ids[c] in accepted else None,
             )
         )
     return ActorMatches(data=matches)

@@ -1,17 +1,22 @@
-"""Match suggestions: `/v1/actors/{id}/matches`."""
+"""Match suggestions: `/v1/actors/{id}/matches`, and feedback on them."""
 
 import uuid
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.matching.engine import MatchEngine
 from radar.models.actor import ActorKind
-from radar.models.match import ActorMatches
-from radar.services import matches
+from radar.models.match import (
+    ActorMatches,
+    MatchFeedbackCreate,
+    MatchFeedbackList,
+    MatchFeedbackPublic,
+)
+from radar.services import feedback, matches
 
 router = authenticated_router(prefix="/v1", tags=["matching"])
 
@@ -53,3 +58,44 @@ def match_actor(
         limit=limit,
         half_distance_km=settings.match_half_distance_km,
     )
+
+
+@router.post(
+    "/matches/feedback",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MatchFeedbackPublic,
+    responses={200: {"description": "Earlier feedback on the pair replaced."},
+               **problems(403, 404, 422, body=True)},
+)  # fmt: skip
+def give_feedback(
+    body: MatchFeedbackCreate, session: SessionDep, principal: PrincipalDep, response: Response
+) -> MatchFeedbackPublic:
+    """Say what became of a suggestion (the actor's managers and admins): `dismiss` and the
+    pair is never suggested again, either way round; `accept` and it is recorded (suggestions
+    then show `feedback: accepted`). The latest word on a pair replaces the earlier one (200)."""
+    given, created = feedback.give_feedback(session, data=body, principal=principal)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return given
+
+
+@router.get(
+    "/actors/{actor_id}/matches/feedback",
+    response_model=MatchFeedbackList,
+    responses=problems(403, 404, 422),
+)
+def list_feedback(
+    actor_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> MatchFeedbackList:
+    """The feedback given on this actor's suggestions, newest first (its managers, admins)."""
+    return feedback.list_feedback(session, actor_id=actor_id, principal=principal)
+
+
+@router.delete(
+    "/matches/feedback/{feedback_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 422),
+)
+def withdraw_feedback(feedback_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> None:
+    """Take feedback back: a dismissed pair may be suggested again."""
+    feedback.withdraw_feedback(session, feedback_id=feedback_id, principal=principal)
