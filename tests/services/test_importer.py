@@ -203,3 +203,39 @@ def test_the_normaliser_is_conservative() -> None:
         ["kunststofftechnik"],
         ["Robotik"],
     )
+
+
+def test_the_bulk_write_stores_what_the_single_write_stores(engine: Engine) -> None:
+    from radar.models.actor import ActorCreate
+    from radar.services import actors
+    from radar.services.access import SYSTEM
+
+    def body(external_id: str) -> ActorCreate:
+        return ActorCreate(
+            external_id=external_id, name="Gleich GmbH", kind="company",
+            description="Spritzguss und Sensorik", topics=["kunststofftechnik"],
+            action_fields=[], tags=["Zahnrad"], offers=["Werkzeugbau"], seeks=["KI"],
+            street="Hauptstraße 1", postcode="58507", city="Lüdenscheid",
+            location_precision="postcode",
+        )  # fmt: skip
+
+    with Session(engine) as session:
+        actors.create_actor(session, data=body("single"), principal=SYSTEM)
+        actors.create_actors(session, [body("bulk")])
+        session.commit()
+    with Session(engine) as session:
+        single, bulk = (
+            session.execute(select(Actor).where(col(Actor.external_id) == e)).scalar_one()
+            for e in ("single", "bulk")
+        )
+        varying = {"id", "external_id", "created_at", "updated_at"}
+        assert single.model_dump(exclude=varying) == bulk.model_dump(exclude=varying)
+        assert [t.slug for t in single.topics] == [t.slug for t in bulk.topics]
+        assert bulk.shown_lat is not None
+        payloads = {
+            e.payload["external_id"]: e.payload for e in session.execute(select(Event)).scalars()
+        }
+        varying_payload = {"id", "external_id", "created_at", "updated_at"}
+        assert {k: v for k, v in payloads["single"].items() if k not in varying_payload} == {
+            k: v for k, v in payloads["bulk"].items() if k not in varying_payload
+        }

@@ -5,15 +5,17 @@ import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, col
 
 from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
 from radar.geo.base import Geocoder
-from radar.geo.privacy import kept_or_shown_point
+from radar.geo.privacy import kept_or_shown_point, shown_point
 from radar.models.account import Account, AccountActor, Role
 from radar.models.actor import (
     Actor,
@@ -27,6 +29,7 @@ from radar.models.actor import (
     LocationPrecision,
     Visibility,
 )
+from radar.models.base import utcnow
 from radar.models.event import Event, EventPublic
 from radar.models.group import GroupMember, MemberRole, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaParticipant, ParticipantRole
@@ -175,34 +178,56 @@ def create_actor(
 def create_actors(
     session: Session, items: Sequence[ActorCreate], *, geocoder: Geocoder | None = None
 ) -> None:
-    """Create many actors as the system (bulk import): the taxonomy read once, all rows and
-    their `actor.created` events written in one flush. The caller has made sure that no
-    external_id is taken; any failure (an unknown topic or action field in any row) fails the
-    whole call."""
-    topics = _by_slug(taxonomy.resolve_topics(session, _union(i.topics for i in items), loc=()))
-    fields = _by_slug(
-        taxonomy.resolve_action_fields(session, _union(i.action_fields for i in items), loc=())
-    )
+    """Create many actors as the system (bulk import): the taxonomy checked once, the rows,
+    their topic and action-field links and their `actor.created` events written in one INSERT
+    each, with what `create_actor` would store (geocoded, shown location, search text). The
+    caller has made sure that no external_id is taken; any failure (an unknown topic or
+    action field in any row) fails the whole call."""
+    taxonomy.resolve_topics(session, _union(i.topics for i in items), loc=())
+    taxonomy.resolve_action_fields(session, _union(i.action_fields for i in items), loc=())
     geocoder = geocoder or geocoding.configured_geocoder(session)
-    rows = [
-        _new_actor(
-            session,
-            data,
-            [topics[slug] for slug in data.topics],
-            [fields[slug] for slug in data.action_fields],
-            geocoder,
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    topic_links: list[dict[str, Any]] = []
+    field_links: list[dict[str, Any]] = []
+    snapshots: list[ActorPublic] = []
+    for data in items:
+        row = _new_actor_row(session, data, geocoder, now)
+        topics, fields = sorted(set(data.topics)), sorted(set(data.action_fields))
+        topic_links += [{"actor_id": row["id"], "topic_slug": slug} for slug in topics]
+        field_links += [{"actor_id": row["id"], "action_field_slug": slug} for slug in fields]
+        rows.append(row)
+        snapshots.append(
+            ActorPublic.model_validate({**row, "topics": topics, "action_fields": fields})
         )
-        for data in items
-    ]
-    session.add_all(rows)
-    flush_or_conflict(session, "actor")
-    snapshots = [actor_public(actor, SYSTEM) for actor in rows]
+    session.execute(sa.insert(Actor), rows)
+    if topic_links:
+        session.execute(sa.insert(ActorTopic), topic_links)
+    if field_links:
+        session.execute(sa.insert(ActorActionField), field_links)
     record_events(
         session,
         type="actor.created",
         entity_type="actor",
         snapshots=[(s.id, _payload(s), s.visibility is Visibility.private) for s in snapshots],
     )
+
+
+def _new_actor_row(
+    session: Session, data: ActorCreate, geocoder: Geocoder, now: datetime
+) -> dict[str, Any]:
+    """The column values `create_actor` would store for `data`, without an ORM object."""
+    values: dict[str, Any] = data.model_dump(exclude=_LINKED_FIELDS)
+    for name, field in Actor.model_fields.items():
+        if name not in values:
+            values[name] = field.get_default(call_default_factory=True)
+    values.update(created_at=now, updated_at=now)
+    row = SimpleNamespace(**values)
+    geocoding.locate_on_write(session, row, changed=data.model_fields_set, geocoder=geocoder)
+    shown = shown_point(row.location_precision, row.lat, row.lon, row.postcode, row.city)
+    row.shown_lat, row.shown_lon = shown if shown is not None else (None, None)
+    row.search_text = text_search_value(row.name, row.description, row.city)
+    return vars(row)
 
 
 def _union(lists: Iterable[Sequence[str]]) -> list[str]:
