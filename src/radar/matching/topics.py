@@ -19,15 +19,27 @@ class TopicName:
     names: tuple[str, ...]  # labels and synonyms
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    slug: str
+    matched: str  # the label or synonym that matched
+    score: float  # 0–100
+
+
 class TopicNormaliser:
     """Maps free text to taxonomy slugs, built once from the taxonomy."""
 
     def __init__(self, topics: Iterable[TopicName]) -> None:
         self._exact: dict[str, str] = {}
+        self._spelt: dict[str, str] = {}  # folded name → the name as written
         for topic in topics:
             for name in (topic.slug, topic.slug.replace("-", " "), *topic.names):
                 for spell in (True, False):
                     self._exact.setdefault(fold(name, spell_umlauts=spell), topic.slug)
+            for name in (*topic.names, topic.slug):  # shown as the label, not the slug
+                for spell in (True, False):
+                    self._spelt.setdefault(fold(name, spell_umlauts=spell), name)
+            self._spelt.setdefault(fold(topic.slug.replace("-", " ")), topic.slug)
         self._choices = list(self._exact)
         self._seen: dict[str, str | None] = {}  # imports repeat the same few hundred topics
 
@@ -62,3 +74,32 @@ class TopicNormaliser:
             elif value.strip():
                 tags[value.strip()] = None
         return list(slugs), list(tags)
+
+    def suggest(self, text: str, *, limit: int = 10) -> list[Suggestion]:
+        """Topics for what was typed so far, best first: a name equal to it, then names
+        starting with it, then names with a word starting with it, then (from three letters)
+        names close to it despite typos; umlauts may be spelt out or dropped."""
+        keys = {fold(text), fold(text, spell_umlauts=False)} - {""}
+        best: dict[str, Suggestion] = {}
+        for name, spelt in self._spelt.items():  # labels before slugs: ties show the label
+            slug = self._exact[name]
+            score = max((_suggest_score(key, name) for key in keys), default=0.0)
+            if score and (slug not in best or score > best[slug].score):
+                best[slug] = Suggestion(slug=slug, matched=spelt, score=score)
+        ranked = sorted(best.values(), key=lambda s: (-s.score, len(s.matched), s.slug))
+        return ranked[:limit]
+
+
+def _suggest_score(key: str, name: str) -> float:
+    if name == key:
+        return 100.0
+    if name.startswith(key):
+        return 95.0
+    if any(word.startswith(key) for word in name.replace("-", " ").split()):
+        return 90.0
+    if len(key) >= 4 and len(name) >= len(key) - 1:
+        # A typo in what was typed: close to the name, or to as much of it as was typed.
+        prefixes = (name[:length] for length in range(len(key) - 1, len(key) + 3))
+        score = max(fuzz.ratio(key, name), *(fuzz.ratio(key, prefix) for prefix in prefixes))
+        return float(score) * 0.85 if score >= 80 else 0.0
+    return 0.0

@@ -36,3 +36,17 @@ class Topic(TopicBase, table=True):
 class TopicPublic(TopicBase):
     synonyms: list[str]
     action_fields: list[str]
+
+
+class TopicSuggestion(SQLModel):
+    """A topic the typed text could mean."""
+
+    slug: str
+    label_de: str
+    label_en: str
+    matched: str = Field(description="The label or synonym that matched what was typed.")
+    score: float = Field(description="How well it matched, 0–100 (100: exactly).")
+
+
+class TopicSuggestions(SQLModel):
+    data: list[TopicSuggestion]

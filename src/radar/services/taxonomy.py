@@ -8,8 +8,9 @@ from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput, NotFound
 from radar.matching.normalise import closest, fold
+from radar.matching.topics import TopicName, TopicNormaliser
 from radar.models.action_field import ActionField, ActionFieldPublic
-from radar.models.topic import Topic, TopicActionField, TopicPublic
+from radar.models.topic import Topic, TopicActionField, TopicPublic, TopicSuggestion
 
 
 def topic_public(topic: Topic) -> TopicPublic:
@@ -147,3 +148,21 @@ def _require_known(
         )
     if errors:
         raise InvalidInput(errors)
+
+
+def suggest_topics(session: Session, *, q: str, limit: int = 10) -> list[TopicSuggestion]:
+    """Autocomplete for topic fields: the taxonomy topics the typed text could mean."""
+    topics = {topic.slug: topic for topic in session.execute(select(Topic)).scalars()}
+    normaliser = TopicNormaliser(
+        TopicName(slug=t.slug, names=(t.label_de, t.label_en, *t.synonyms)) for t in topics.values()
+    )
+    return [
+        TopicSuggestion(
+            slug=found.slug,
+            label_de=topics[found.slug].label_de,
+            label_en=topics[found.slug].label_en,
+            matched=found.matched,
+            score=round(found.score, 1),
+        )
+        for found in normaliser.suggest(q, limit=limit)
+    ]

@@ -8,7 +8,7 @@ from radar.api.auth import authenticated_router
 from radar.api.deps import SessionDep
 from radar.api.errors import problems
 from radar.models.action_field import ActionFieldPublic
-from radar.models.topic import TopicPublic
+from radar.models.topic import TopicPublic, TopicSuggestions
 from radar.services import taxonomy
 
 router = authenticated_router(prefix="/v1", tags=["taxonomy"])
@@ -26,6 +26,18 @@ def list_topics(
 ) -> list[TopicPublic]:
     """All taxonomy topics (the whole taxonomy is small, so this list is not paginated)."""
     return taxonomy.list_topics(session, q=q, action_field=action_field)
+
+
+@router.get("/topics/suggest", response_model=TopicSuggestions, responses=problems(422))
+def suggest_topics(
+    session: SessionDep,
+    q: Annotated[str, Query(min_length=1, max_length=100, description="What was typed.")],
+    limit: Annotated[int, Query(ge=1, le=50, description="Most suggestions returned.")] = 10,
+) -> TopicSuggestions:
+    """Autocomplete for topic fields: the taxonomy topics the typed text could mean, best
+    first — by German or English label, slug or synonym, from the first letters, with umlauts
+    spelt out or not ("kunstst", "Kuenstliche", "kunstoff" all find their topic)."""
+    return TopicSuggestions(data=taxonomy.suggest_topics(session, q=q, limit=limit))
 
 
 @router.get("/topics/{slug}", response_model=TopicPublic, responses=problems(404))
