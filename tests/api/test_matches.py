@@ -151,6 +151,38 @@ def test_a_write_through_one_process_shows_in_the_next_match_of_another(
     assert "Neu GmbH" in names
 
 
+def test_a_radius_keeps_the_nearby_ones_around_the_actor_or_a_point(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    # "me" is in Lüdenscheid, the institute next door, "far" in Munich.
+    nearby = _ids(_matches(client, scene["me"], radius_km=50))
+    around_munich = _ids(_matches(client, scene["me"], near="48.14,11.58", radius_km=20))
+    around_far = _ids(_matches(client, scene["me"], near_actor=scene["far"], radius_km=20))
+
+    assert nearby == [scene["institute"]]
+    assert around_munich == [scene["far"]]
+    assert around_far == [scene["far"]]
+    assert set(_ids(_matches(client, scene["me"], near="48.14,11.58"))) >= {
+        scene["institute"],
+        scene["far"],
+    }  # without a radius, `near` filters nothing
+
+
+def test_a_radius_needs_somewhere_to_measure_from(client: TestClient) -> None:
+    nowhere = create_actor(client, lat=None, lon=None, street=None, postcode=None, city=None)
+
+    response = client.get(f"/v1/actors/{nowhere['id']}/matches", params={"radius_km": 10})
+    both = client.get(
+        f"/v1/actors/{nowhere['id']}/matches",
+        params={"near": "51,7", "near_actor": nowhere["id"], "radius_km": 10},
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "radius_km"
+    assert both.status_code == 422
+    assert both.json()["errors"][0]["field"] == "near_actor"
+
+
 def test_unknown_actor_and_bad_parameters(client: TestClient, scene: dict[str, str]) -> None:
     missing = client.get(f"/v1/actors/{uuid.uuid4()}/matches")
     bad = client.get(f"/v1/actors/{scene['me']}/matches", params={"limit": 0, "min_score": 2})

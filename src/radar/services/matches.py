@@ -9,6 +9,8 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from radar.errors import FieldError, InvalidInput
+from radar.matching import signals
 from radar.matching.engine import DEFAULT_WEIGHTS, MatchEngine, score_actor, top_positions
 from radar.matching.explain import explain
 from radar.matching.index import KINDS, VISIBILITIES, MatchIndex
@@ -18,6 +20,7 @@ from radar.models.match import ActorMatch, ActorMatches, MatchedActor, MatchReas
 from radar.services import feedback
 from radar.services.access import Principal, ensure_visible
 from radar.services.actors import get_actor
+from radar.services.proximity import Near
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -48,9 +51,12 @@ def match_actor(
     exclude_partners: bool = False,
     limit: int = 20,
     half_distance_km: float = 30.0,
+    near: Near | None = None,
+    radius_km: float | None = None,
 ) -> ActorMatches:
     """The actors that could best work with `actor_id`, best first, each explained; 404 when
-    the caller may not see the actor."""
+    the caller may not see the actor. `near` (with its radius) keeps those within the radius
+    of that point; `radius_km` alone those within it of the actor itself."""
     ensure_visible(principal, get_actor(session, actor_id=actor_id))
     index = engine.index(session)
     q = index.position.get(actor_id)
@@ -63,6 +69,20 @@ def match_actor(
         allowed &= np.isin(index.kinds, [KINDS.index(kind) for kind in kinds])
     if districts:
         allowed &= np.array([d in set(districts) for d in index.districts], dtype=bool)
+    if near is not None and near.radius_km is not None:
+        around = signals.distances_km(index, near.lat, near.lon)
+        allowed &= around <= np.float32(near.radius_km)  # NaN (no location) is never within
+    elif radius_km is not None:
+        if np.isnan(index.lat[q]):
+            raise InvalidInput(
+                [
+                    FieldError(
+                        loc=("query", "radius_km"),
+                        message="the actor has no location to measure the radius from; give `near`",
+                    )
+                ]
+            )
+        allowed &= scores.distances_km <= np.float32(radius_km)
     if exclude_partners:
         allowed[index.partners.row(q)[0]] = False
     if min_score > 0:

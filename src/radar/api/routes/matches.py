@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import Query, Request, Response, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
-from radar.api.deps import SessionDep, SettingsDep
+from radar.api.deps import NearDep, SessionDep, SettingsDep
 from radar.api.errors import problems
+from radar.api.near import resolve_near
 from radar.matching.engine import MatchEngine
 from radar.models.actor import ActorKind
 from radar.models.match import (
@@ -33,6 +34,7 @@ def match_actor(
     principal: PrincipalDep,
     settings: SettingsDep,
     request: Request,
+    near_and_radius: NearDep,
     kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
     district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
     min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
@@ -40,12 +42,22 @@ def match_actor(
         bool, Query(description="Leave out actors it already works with.")
     ] = False,
     limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+    near_actor: Annotated[
+        uuid.UUID | None, Query(description="Measure `radius_km` from where this actor is.")
+    ] = None,
 ) -> ActorMatches:
     """The actors that could best work with this one, best first: each with its total score,
     every signal's contribution (shared topics weighted by rarity, action fields, proximity,
     offers meeting needs, complementary kinds, shared partners, activity) and readable reasons
     in German and English. Only actors you may see are suggested, at the location precision
-    you may see."""
+    you may see. With `radius_km`, only actors within that distance of the actor (or of
+    `near=lat,lon` or `near_actor`) are suggested; proximity counts either way."""
+    point, radius_km = near_and_radius
+    near = (
+        resolve_near(session, principal, near_and_radius, near_actor)
+        if point is not None or near_actor is not None
+        else None
+    )
     return matches.match_actor(
         session,
         engine=_engine(request),
@@ -57,6 +69,8 @@ def match_actor(
         exclude_partners=exclude_partners,
         limit=limit,
         half_distance_km=settings.match_half_distance_km,
+        near=near,
+        radius_km=radius_km,
     )
 
 
