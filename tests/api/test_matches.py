@@ -281,3 +281,67 @@ def test_bad_feedback_is_a_problem_naming_the_field(
     unknown = {"actor_id": str(uuid.uuid4()), "target_id": scene["far"], "action": "accept"}
     assert client.post("/v1/matches/feedback", json=unknown).status_code == 404
     assert client.delete(f"/v1/matches/feedback/{uuid.uuid4()}").status_code == 404
+
+
+def _idea_matches(client: TestClient, idea_id: str, **params: object) -> list[dict[str, object]]:
+    response = client.get(f"/v1/ideas/{idea_id}/matches", params=params)
+    assert response.status_code == 200, response.text
+    data: list[dict[str, object]] = response.json()["data"]
+    return data
+
+
+def test_who_could_join_an_idea_what_it_seeks_first_its_members_left_out(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    idea = client.post(
+        "/v1/ideas",
+        json=idea_body(
+            owner_id=scene["me"], topics=[TOPIC_PLASTICS], seeking_topics=[TOPIC_AI],
+            seeking_kinds=["research_institute"], tags=[],
+        ),
+    ).json()  # fmt: skip
+
+    found = _idea_matches(client, idea["id"])
+
+    assert _ids(found)[0] == scene["institute"]
+    assert scene["me"] not in _ids(found)  # the owner is in it already
+    best = found[0]
+    assert set(best["components"]) >= {"topics", "kinds", "proximity"}  # type: ignore[arg-type]
+    texts = [r["de"] for r in best["reasons"]]  # type: ignore[attr-defined,index]
+    assert "gesucht: Forschungseinrichtung" in texts
+    assert any("km entfernt" in text for text in texts)
+    assert _ids(_idea_matches(client, idea["id"], kind="company")) == [scene["far"]]
+    assert _ids(_idea_matches(client, idea["id"], radius_km=50)) == [scene["institute"]]
+
+
+def test_an_ideas_participants_are_left_out_and_their_partners_rank_higher(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    partner = create_actor(client, topics=[], tags=[], offers=[], seeks=[], **MUNICH)
+    client.post(
+        "/v1/ideas",
+        json=idea_body(owner_id=scene["far"], participants=[{"actor_id": partner["id"]}],
+                       topics=[], seeking_topics=[], seeking_kinds=[], tags=[]),
+    )  # fmt: skip
+    idea = client.post(
+        "/v1/ideas",
+        json=idea_body(owner_id=scene["institute"], participants=[{"actor_id": scene["far"]}],
+                       topics=[], seeking_topics=[], seeking_kinds=[], tags=[], lat=None,
+                       lon=None, city=None, district=None),
+    ).json()  # fmt: skip
+
+    found = _idea_matches(client, idea["id"])
+
+    assert not {scene["institute"], scene["far"]} & set(_ids(found))
+    assert _ids(found)[0] == partner["id"]  # works with a member already
+    assert found[0]["components"]["network"] > 0  # type: ignore[index]
+
+
+def test_idea_matches_of_an_unknown_idea_and_bad_parameters(client: TestClient) -> None:
+    assert client.get(f"/v1/ideas/{uuid.uuid4()}/matches").status_code == 404
+    idea = client.post("/v1/ideas", json=idea_body(lat=None, lon=None, city=None)).json()
+    no_place = client.get(f"/v1/ideas/{idea['id']}/matches", params={"radius_km": 5})
+    assert no_place.status_code == 422
+    assert no_place.json()["errors"][0]["field"] == "radius_km"
+    bad = client.get(f"/v1/ideas/{idea['id']}/matches", params={"limit": 101})
+    assert bad.status_code == 422

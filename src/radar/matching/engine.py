@@ -55,18 +55,32 @@ def score_actor(
 ) -> ActorScores:
     """Each component's contribution, and the weighted total in [0, 1], of every actor as a
     partner for actor `q`."""
-    if np.isnan(index.lat[q]):
+    return score_profile(
+        index, signals.profile_of(index, q), weights=weights, half_distance_km=half_distance_km
+    )
+
+
+def score_profile(
+    index: MatchIndex,
+    query: signals.Profile,
+    *,
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    half_distance_km: float = 30.0,
+) -> ActorScores:
+    """Each component and the weighted total of every actor for a query profile (an actor's,
+    or an idea's or group's looking for members)."""
+    if np.isnan(query.lat):
         distances = np.full(index.size, np.nan, dtype=np.float32)
     else:
-        distances = signals.distances_km(index, float(index.lat[q]), float(index.lon[q]))
-    met_needs, needs_met = signals.complementarity(index, q)
-    network, common = signals.shared_partners(index, q)
+        distances = signals.distances_km(index, query.lat, query.lon)
+    met_needs, needs_met = signals.complementarity(index, query)
+    network, common = signals.shared_partners(index, query)
     components = {
-        "topics": signals.topic_similarity(index, q),
-        "action_fields": signals.action_field_overlap(index, q),
+        "topics": signals.topic_similarity(index, query),
+        "action_fields": signals.action_field_overlap(index, query),
         "proximity": signals.proximity(distances, half_distance_km=half_distance_km),
         "complementarity": signals.complement_score(met_needs, needs_met),
-        "kinds": signals.kind_complement(index, q),
+        "kinds": signals.kind_complement(index, query),
         "network": network,
         "activity": signals.activity(index),
     }

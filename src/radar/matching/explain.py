@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from radar.matching.engine import ActorScores
 from radar.matching.index import KINDS, IntArray, MatchIndex
+from radar.matching.signals import Profile, profile_of
 from radar.models.actor import ActorKind
 
 KIND_LABELS: dict[ActorKind, tuple[str, str]] = {
@@ -31,12 +32,18 @@ class Reason:
 
 def explain(
     index: MatchIndex,
-    q: int,
+    q: "int | Profile",
     c: int,
     scores: ActorScores,
     field_labels: Mapping[str, tuple[str, str]],
+    *,
+    query_kind: tuple[str, str] | None = None,
 ) -> list[Reason]:
-    """Why actor `c` was suggested for actor `q`, strongest signals first."""
+    """Why actor `c` was suggested for actor `q` (or for an idea's or group's profile, whose
+    kind is `query_kind` in German and English, if any), strongest signals first."""
+    if not isinstance(q, Profile):
+        query_kind = KIND_LABELS[KINDS[int(index.kinds[q])]]
+        q = profile_of(index, q)
     reasons: list[tuple[float, Reason]] = []
     value = {name: float(array[c]) for name, array in scores.components.items()}
     shared = _shared_terms(index, q, c)
@@ -70,8 +77,8 @@ def explain(
             (value["proximity"] * 0.5, Reason("proximity", f"{km} km entfernt", f"{km} km away"))
         )
     directions = (
-        (index.seeks.row(q)[0], index.offers.row(c)[0], ("sucht", "bietet"), ("seeks", "offers")),
-        (index.offers.row(q)[0], index.seeks.row(c)[0], ("bietet", "sucht"), ("offers", "seeks")),
+        (q.seeks, index.offers.row(c)[0], ("sucht", "bietet"), ("seeks", "offers")),
+        (q.offers, index.seeks.row(c)[0], ("bietet", "sucht"), ("offers", "seeks")),
     )
     for ours, other, (de_mine, de_theirs), (en_mine, en_theirs) in directions:
         for term in _common(ours, other):
@@ -80,11 +87,12 @@ def explain(
             en = f"{en_mine} {label} — {en_theirs} {label}"
             reasons.append((1.0, Reason("complementarity", de, en)))
     if value["kinds"] >= 0.8:
-        mine = KIND_LABELS[KINDS[int(index.kinds[q])]]
         theirs = KIND_LABELS[KINDS[int(index.kinds[c])]]
-        reasons.append(
-            (0.2, Reason("kinds", f"{mine[0]} ↔ {theirs[0]}", f"{mine[1]} ↔ {theirs[1]}"))
-        )
+        if query_kind is not None:
+            de, en = f"{query_kind[0]} ↔ {theirs[0]}", f"{query_kind[1]} ↔ {theirs[1]}"
+        else:
+            de, en = f"gesucht: {theirs[0]}", f"sought: {theirs[1]}"
+        reasons.append((0.2, Reason("kinds", de, en)))
     common = int(scores.common_partners[c])
     if common:
         reasons.append(
@@ -117,14 +125,15 @@ def _common(a: IntArray, b: IntArray) -> list[int]:
     return sorted(set(a.tolist()) & set(b.tolist()))
 
 
-def _shared_terms(index: MatchIndex, q: int, c: int) -> list[str]:
-    """Labels of the terms both actors carry, rarest first."""
-    mine, _ = index.actor_terms.row(q)
+def _shared_terms(index: MatchIndex, q: Profile, c: int) -> list[str]:
+    """Labels of the terms both sides carry, rarest first."""
     theirs, _ = index.actor_terms.row(c)
-    shared = sorted(set(mine.tolist()) & set(theirs.tolist()), key=lambda t: -float(index.idf[t]))
+    shared = sorted(
+        set(q.terms.tolist()) & set(theirs.tolist()), key=lambda t: -float(index.idf[t])
+    )
     return [index.term_labels[term] for term in shared]
 
 
-def _shared_fields(index: MatchIndex, q: int, c: int) -> list[str]:
-    both = int(index.action_fields[q]) & int(index.action_fields[c])
+def _shared_fields(index: MatchIndex, q: Profile, c: int) -> list[str]:
+    both = q.action_fields & int(index.action_fields[c])
     return [slug for j, slug in enumerate(index.field_slugs) if both >> j & 1]

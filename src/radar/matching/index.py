@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -119,6 +120,11 @@ class MatchIndex:
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def term_ids(self) -> dict[str, int]:
+        """Term text ("topic:slug", "tag:folded") → term id."""
+        return {term: i for i, term in enumerate(self.terms)}
 
 
 def change_mark(session: Session) -> tuple[int, int]:

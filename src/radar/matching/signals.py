@@ -1,29 +1,83 @@
-"""The match signals: each scores one actor against every actor in the index, in [0, 1]."""
+"""The match signals: each scores one query (an actor, or an idea or group seeking members)
+against every actor in the index, in [0, 1]."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from radar.matching.index import KINDS, FloatArray, IntArray, MatchIndex
+from radar.matching.index import (
+    KINDS,
+    FloatArray,
+    IntArray,
+    MatchIndex,
+    tag_term,
+    topic_term,
+)
 from radar.models.actor import ActorKind
 
 EARTH_DIAMETER_KM = 12742.0
 
 
-def topic_similarity(index: MatchIndex, q: int) -> FloatArray:
+@dataclass(frozen=True)
+class Profile:
+    """What is matched against the actors: an indexed actor's row, or one built for an idea or
+    group (its topics, fields, place, what it seeks, the kinds it wants, its members)."""
+
+    terms: IntArray
+    weights: FloatArray
+    norm: float  # length of the tf-idf vector
+    action_fields: int  # bit j: serves field_slugs[j]
+    lat: float  # NaN: no place
+    lon: float
+    offers: IntArray
+    seeks: IntArray
+    kinds: FloatArray  # how well each actor kind complements the query, per kind
+    partners: IntArray  # positions of the actors it works with
+    ties: FloatArray
+    position: int | None = None  # the indexed actor itself, never its own match
+
+
+def profile_of(index: MatchIndex, q: int) -> Profile:
+    """The profile of indexed actor `q`."""
+    terms, weights = index.actor_terms.row(q)
+    partners, ties = index.partners.row(q)
+    return Profile(
+        terms=terms,
+        weights=weights,
+        norm=float(index.norms[q]),
+        action_fields=int(index.action_fields[q]),
+        lat=float(index.lat[q]),
+        lon=float(index.lon[q]),
+        offers=index.offers.row(q)[0],
+        seeks=index.seeks.row(q)[0],
+        kinds=KIND_COMPLEMENT[int(index.kinds[q])],
+        partners=partners,
+        ties=ties,
+        position=q,
+    )
+
+
+def _as_profile(index: MatchIndex, q: "int | Profile") -> Profile:
+    return q if isinstance(q, Profile) else profile_of(index, q)
+
+
+def topic_similarity(index: MatchIndex, q: "int | Profile") -> FloatArray:
     """Cosine of tf-idf vectors over topics and free tags (own, and from the actor's joint
     projects, ideas and groups): a shared rare topic counts more than a shared common one."""
+    query = _as_profile(index, q)
     scores = np.zeros(index.size, dtype=np.float32)
-    terms, weights = index.actor_terms.row(q)
-    for term, weight in zip(terms.tolist(), weights.tolist(), strict=True):
+    for term, weight in zip(query.terms.tolist(), query.weights.tolist(), strict=True):
         actors, values = index.term_actors.row(term)
         scores[actors] += values * np.float32(weight * float(index.idf[term]) ** 2)
-    denominator = index.norms * index.norms[q]
+    denominator = index.norms * np.float32(query.norm)
     np.divide(scores, denominator, out=scores, where=denominator > 0)
     return np.clip(scores, 0.0, 1.0, out=scores)
 
 
-def action_field_overlap(index: MatchIndex, q: int) -> FloatArray:
+def action_field_overlap(index: MatchIndex, q: "int | Profile") -> FloatArray:
     """Jaccard overlap of the action fields the two actors serve."""
-    mine = index.action_fields[q]
+    mine = np.int32(_as_profile(index, q).action_fields)
     both = np.bitwise_count(index.action_fields & mine).astype(np.float32)
     either = np.bitwise_count(index.action_fields | mine).astype(np.float32)
     result: FloatArray = np.divide(both, either, out=np.zeros_like(both), where=either > 0)
@@ -48,11 +102,12 @@ def proximity(distances: FloatArray, *, half_distance_km: float) -> FloatArray:
     return result
 
 
-def complementarity(index: MatchIndex, q: int) -> tuple[FloatArray, FloatArray]:
+def complementarity(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, FloatArray]:
     """What `q` seeks and the other offers, and what it offers and the other seeks: counts of
     met needs per actor in both directions (1 − ½ⁿ of all of them is the signal)."""
-    met_needs = _count_postings(index, index.seeks.row(q)[0], offered=True)
-    needs_met = _count_postings(index, index.offers.row(q)[0], offered=False)
+    query = _as_profile(index, q)
+    met_needs = _count_postings(index, query.seeks, offered=True)
+    needs_met = _count_postings(index, query.offers, offered=False)
     return met_needs, needs_met
 
 
@@ -92,24 +147,25 @@ def _kind_matrix() -> FloatArray:
 KIND_COMPLEMENT = _kind_matrix()
 
 
-def kind_complement(index: MatchIndex, q: int) -> FloatArray:
+def kind_complement(index: MatchIndex, q: "int | Profile") -> FloatArray:
     """How well the other actor's kind complements `q`'s (company ↔ research, start-up ↔
-    industry)."""
-    result: FloatArray = KIND_COMPLEMENT[int(index.kinds[q])][index.kinds]
+    industry), or is one an idea or group seeks."""
+    result: FloatArray = _as_profile(index, q).kinds[index.kinds]
     return result
 
 
-def shared_partners(index: MatchIndex, q: int) -> tuple[FloatArray, FloatArray]:
+def shared_partners(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, FloatArray]:
     """Adamic–Adar over the collaboration network (partners through joint projects, ideas,
     working groups), and the number of partners shared; the signal is 1 − e^(−score)."""
+    query = _as_profile(index, q)
     adamic_adar = np.zeros(index.size, dtype=np.float32)
     common = np.zeros(index.size, dtype=np.float32)
-    neighbours, ties = index.partners.row(q)
-    for n, tie in zip(neighbours.tolist(), ties.tolist(), strict=True):
+    for n, tie in zip(query.partners.tolist(), query.ties.tolist(), strict=True):
         second, _ = index.partners.row(n)
         adamic_adar[second] += np.float32(min(tie, 1.0) / np.log(2.0 + index.degree[n]))
         common[second] += 1.0
-    adamic_adar[q] = common[q] = 0.0
+    if query.position is not None:
+        adamic_adar[query.position] = common[query.position] = 0.0
     return (1.0 - np.exp(-adamic_adar)).astype(np.float32), common
 
 
@@ -122,3 +178,55 @@ def activity(index: MatchIndex) -> FloatArray:
         return np.zeros(index.size, dtype=np.float32)
     result: FloatArray = (np.log1p(index.degree) / np.log1p(most)).astype(np.float32)
     return result
+
+
+def seeking_profile(
+    index: MatchIndex,
+    *,
+    topics: Sequence[str],
+    tags: Sequence[str],
+    seeking_topics: Sequence[str],
+    seeking_kinds: Sequence[ActorKind],
+    action_fields: Sequence[str],
+    lat: float | None,
+    lon: float | None,
+    members: Sequence[int],
+    lead_kind: ActorKind | None = None,
+) -> Profile:
+    """The profile of an idea, joint project or group looking for members: its topics and
+    tags (what it is about), the topics it seeks (needs that an actor's offers and topics
+    meet), the kinds it wants (else those complementing its lead's), its place, and its members
+    (whose partners are likely members too). Terms no indexed actor carries are left out."""
+    ids = index.term_ids
+    wanted = [topic_term(slug) for slug in (*topics, *seeking_topics)] + [
+        tag_term(tag) for tag in tags
+    ]
+    terms = np.array(sorted({ids[t] for t in wanted if t in ids}), dtype=np.int32)
+    weights = np.ones(terms.size, dtype=np.float32)
+    norm = float(np.sqrt(np.sum((weights * index.idf[terms]) ** 2))) if terms.size else 0.0
+    seeks = np.array(
+        sorted({ids[t] for slug in seeking_topics if (t := topic_term(slug)) in ids}),
+        dtype=np.int32,
+    )
+    bits = {slug: 1 << j for j, slug in enumerate(index.field_slugs)}
+    if seeking_kinds:
+        kinds = np.full(len(KINDS), 0.2, dtype=np.float32)
+        kinds[[KINDS.index(kind) for kind in seeking_kinds]] = 1.0
+    elif lead_kind is not None:
+        kinds = KIND_COMPLEMENT[KINDS.index(lead_kind)]
+    else:
+        kinds = np.full(len(KINDS), 0.3, dtype=np.float32)
+    partners = np.array(sorted(set(members)), dtype=np.int32)
+    return Profile(
+        terms=terms,
+        weights=weights,
+        norm=norm,
+        action_fields=sum(bits.get(slug, 0) for slug in set(action_fields)),
+        lat=float("nan") if lat is None or lon is None else float(lat),
+        lon=float("nan") if lat is None or lon is None else float(lon),
+        offers=np.zeros(0, dtype=np.int32),
+        seeks=seeks,
+        kinds=kinds,
+        partners=partners,
+        ties=np.ones(partners.size, dtype=np.float32),
+    )

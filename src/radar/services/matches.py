@@ -11,13 +11,21 @@ from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput
 from radar.matching import signals
-from radar.matching.engine import DEFAULT_WEIGHTS, MatchEngine, score_actor, top_positions
-from radar.matching.explain import explain
+from radar.matching.engine import (
+    DEFAULT_WEIGHTS,
+    ActorScores,
+    MatchEngine,
+    score_actor,
+    score_profile,
+    top_positions,
+)
+from radar.matching.explain import KIND_LABELS, explain
 from radar.matching.index import KINDS, VISIBILITIES, MatchIndex
 from radar.models.action_field import ActionField
 from radar.models.actor import ActorKind, Visibility
+from radar.models.idea import ParticipantRole
 from radar.models.match import ActorMatch, ActorMatches, MatchedActor, MatchReason
-from radar.services import feedback
+from radar.services import feedback, ideas
 from radar.services.access import Principal, ensure_visible
 from radar.services.actors import get_actor
 from radar.services.proximity import Near
@@ -63,12 +71,8 @@ def match_actor(
     if q is None:  # written after the index's snapshot was read: the next request has it
         return ActorMatches(data=[])
     scores = score_actor(index, q, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
-    allowed = visible_mask(index, principal)
+    allowed = _filtered(index, principal, scores, kinds, districts, min_score)
     allowed[q] = False
-    if kinds:
-        allowed &= np.isin(index.kinds, [KINDS.index(kind) for kind in kinds])
-    if districts:
-        allowed &= np.array([d in set(districts) for d in index.districts], dtype=bool)
     if near is not None and near.radius_km is not None:
         around = signals.distances_km(index, near.lat, near.lon)
         allowed &= around <= np.float32(near.radius_km)  # NaN (no location) is never within
@@ -85,12 +89,24 @@ def match_actor(
         allowed &= scores.distances_km <= np.float32(radius_km)
     if exclude_partners:
         allowed[index.partners.row(q)[0]] = False
-    if min_score > 0:
-        allowed &= scores.total >= np.float32(min_score)
     dismissed, accepted = feedback.dismissed_and_accepted(session, actor_id)
     for other in dismissed:
         if (i := index.position.get(other)) is not None:
             allowed[i] = False
+    return _ranked(session, index, q, scores, allowed, limit, accepted)
+
+
+def _ranked(
+    session: Session,
+    index: MatchIndex,
+    query: "int | signals.Profile",
+    scores: ActorScores,
+    allowed: BoolArray,
+    limit: int,
+    accepted: set[uuid.UUID],
+    query_kind: tuple[str, str] | None = None,
+) -> ActorMatches:
+    """The `limit` best allowed actors, each with its score, components and reasons."""
     field_labels = {
         slug: (de, en)
         for slug, de, en in session.execute(
@@ -100,6 +116,7 @@ def match_actor(
     matches = []
     for c in top_positions(scores.total, allowed, limit):
         distance = float(scores.distances_km[c])
+        reasons = explain(index, query, c, scores, field_labels, query_kind=query_kind)
         matches.append(
             ActorMatch(
                 actor=MatchedActor(
@@ -113,12 +130,90 @@ def match_actor(
                     name: round(float(values[c]), 4) for name, values in scores.components.items()
                 },
                 weights=DEFAULT_WEIGHTS,
-                reasons=[
-                    MatchReason(component=r.component, de=r.de, en=r.en)
-                    for r in explain(index, q, c, scores, field_labels)
-                ],
+                reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in reasons],
                 distance_km=None if np.isnan(distance) else round(distance, 1),
                 feedback="accepted" if index.ids[c] in accepted else None,
             )
         )
     return ActorMatches(data=matches)
+
+
+def match_idea(
+    session: Session,
+    *,
+    engine: MatchEngine,
+    idea_id: uuid.UUID,
+    principal: Principal,
+    kinds: Sequence[ActorKind] = (),
+    districts: Sequence[str] = (),
+    min_score: float = 0.0,
+    limit: int = 20,
+    half_distance_km: float = 30.0,
+    radius_km: float | None = None,
+) -> ActorMatches:
+    """Who could join an idea or joint project, best first: actors whose topics and offers meet
+    what it is about and seeks, of the kinds it wants, near it, and working with its members
+    already. Its owner and participants are left out; 404 when the caller may not see it."""
+    ideas.read_idea(session, idea_id=idea_id, principal=principal)
+    idea = ideas.get_idea(session, idea_id=idea_id)
+    index = engine.index(session)
+    members = [p.actor_id for p in idea.participants]
+    if idea.owner_id is not None:
+        members.append(idea.owner_id)
+    positions = [index.position[m] for m in members if m in index.position]
+    lead = next(
+        (p.actor_id for p in idea.participants if p.role == ParticipantRole.lead), idea.owner_id
+    )
+    lead_position = index.position.get(lead) if lead is not None else None
+    query = signals.seeking_profile(
+        index,
+        topics=[topic.slug for topic in idea.topics],
+        tags=idea.tags,
+        seeking_topics=idea.seeking_topics,
+        seeking_kinds=[ActorKind(kind) for kind in idea.seeking_kinds],
+        action_fields=[field.slug for field in idea.action_fields],
+        lat=idea.lat,
+        lon=idea.lon,
+        members=positions,
+        lead_kind=KINDS[int(index.kinds[lead_position])] if lead_position is not None else None,
+    )
+    scores = score_profile(index, query, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
+    allowed = _filtered(index, principal, scores, kinds, districts, min_score)
+    allowed[positions] = False
+    if radius_km is not None:
+        if np.isnan(query.lat):
+            raise InvalidInput(
+                [
+                    FieldError(
+                        loc=("query", "radius_km"),
+                        message="the idea has no location to measure the radius from",
+                    )
+                ]
+            )
+        allowed &= scores.distances_km <= np.float32(radius_km)
+    # Reasons name the kinds sought ("gesucht: Hochschule"), else the lead's kind beside theirs.
+    lead_kind = (
+        None
+        if idea.seeking_kinds or lead_position is None
+        else KIND_LABELS[KINDS[int(index.kinds[lead_position])]]
+    )
+    return _ranked(session, index, query, scores, allowed, limit, set(), query_kind=lead_kind)
+
+
+def _filtered(
+    index: MatchIndex,
+    principal: Principal,
+    scores: ActorScores,
+    kinds: Sequence[ActorKind],
+    districts: Sequence[str],
+    min_score: float,
+) -> BoolArray:
+    """The actors the caller may see that pass the list filters."""
+    allowed = visible_mask(index, principal)
+    if kinds:
+        allowed &= np.isin(index.kinds, [KINDS.index(kind) for kind in kinds])
+    if districts:
+        allowed &= np.array([d in set(districts) for d in index.districts], dtype=bool)
+    if min_score > 0:
+        allowed &= scores.total >= np.float32(min_score)
+    return allowed
