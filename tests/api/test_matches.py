@@ -345,3 +345,23 @@ def test_idea_matches_of_an_unknown_idea_and_bad_parameters(client: TestClient) 
     assert no_place.json()["errors"][0]["field"] == "radius_km"
     bad = client.get(f"/v1/ideas/{idea['id']}/matches", params={"limit": 101})
     assert bad.status_code == 422
+
+
+def test_whom_to_invite_into_a_group_its_members_left_out(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    from tests.group_factories import create_group
+
+    group = create_group(client, topics=[TOPIC_AI], action_fields=[], founder_id=scene["me"])
+
+    response = client.get(f"/v1/groups/{group['id']}/matches")
+
+    assert response.status_code == 200, response.text
+    found = response.json()["data"]
+    assert _ids(found)[0] == scene["institute"]  # on the topic, next to the founder
+    assert scene["me"] not in _ids(found)
+    assert found[0]["components"]["proximity"] > 0.8  # about 5 km away
+    assert _ids(
+        client.get(f"/v1/groups/{group['id']}/matches", params={"radius_km": 50}).json()["data"]
+    ) == [scene["institute"]]
+    assert client.get(f"/v1/groups/{uuid.uuid4()}/matches").status_code == 404

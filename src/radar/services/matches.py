@@ -3,6 +3,7 @@ precision they may see."""
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -23,9 +24,10 @@ from radar.matching.explain import KIND_LABELS, explain
 from radar.matching.index import KINDS, VISIBILITIES, MatchIndex
 from radar.models.action_field import ActionField
 from radar.models.actor import ActorKind, Visibility
+from radar.models.group import MemberStatus
 from radar.models.idea import ParticipantRole
 from radar.models.match import ActorMatch, ActorMatches, MatchedActor, MatchReason
-from radar.services import feedback, ideas
+from radar.services import feedback, groups, ideas
 from radar.services.access import Principal, ensure_visible
 from radar.services.actors import get_actor
 from radar.services.proximity import Near
@@ -177,27 +179,100 @@ def match_idea(
         members=positions,
         lead_kind=KINDS[int(index.kinds[lead_position])] if lead_position is not None else None,
     )
-    scores = score_profile(index, query, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
-    allowed = _filtered(index, principal, scores, kinds, districts, min_score)
-    allowed[positions] = False
-    if radius_km is not None:
-        if np.isnan(query.lat):
-            raise InvalidInput(
-                [
-                    FieldError(
-                        loc=("query", "radius_km"),
-                        message="the idea has no location to measure the radius from",
-                    )
-                ]
-            )
-        allowed &= scores.distances_km <= np.float32(radius_km)
     # Reasons name the kinds sought ("gesucht: Hochschule"), else the lead's kind beside theirs.
     lead_kind = (
         None
         if idea.seeking_kinds or lead_position is None
         else KIND_LABELS[KINDS[int(index.kinds[lead_position])]]
     )
-    return _ranked(session, index, query, scores, allowed, limit, set(), query_kind=lead_kind)
+    filters = _Filters(kinds, districts, min_score, radius_km, limit, half_distance_km)
+    return _match_profile(session, index, principal, query, positions, filters, lead_kind, "idea")
+
+
+def match_group(
+    session: Session,
+    *,
+    engine: MatchEngine,
+    group_id: uuid.UUID,
+    principal: Principal,
+    kinds: Sequence[ActorKind] = (),
+    districts: Sequence[str] = (),
+    min_score: float = 0.0,
+    limit: int = 20,
+    half_distance_km: float = 30.0,
+    radius_km: float | None = None,
+) -> ActorMatches:
+    """Whom to invite into a working group, best first: actors on its topics and action
+    fields, near its members and working with them already. Members (and those asking to
+    join) are left out; 404 when the caller may not see the group."""
+    groups.read_group(session, principal=principal, group_id=group_id)
+    group = groups.get_group(session, group_id=group_id)
+    index = engine.index(session)
+    positions = [index.position[m.actor_id] for m in group.members if m.actor_id in index.position]
+    active = [
+        index.position[m.actor_id]
+        for m in group.members
+        if m.status == MemberStatus.active and m.actor_id in index.position
+    ]
+    # Where the group is: the centre of its members' shown places.
+    placed = [i for i in active if not np.isnan(index.lat[i])]
+    lat = float(np.mean(index.lat[placed])) if placed else None
+    lon = float(np.mean(index.lon[placed])) if placed else None
+    query = signals.seeking_profile(
+        index,
+        topics=[topic.slug for topic in group.topics],
+        tags=[],
+        seeking_topics=[],
+        seeking_kinds=[],
+        action_fields=[field.slug for field in group.action_fields],
+        lat=lat,
+        lon=lon,
+        members=active,
+    )
+    filters = _Filters(kinds, districts, min_score, radius_km, limit, half_distance_km)
+    return _match_profile(session, index, principal, query, positions, filters, None, "group")
+
+
+@dataclass(frozen=True)
+class _Filters:
+    kinds: Sequence[ActorKind]
+    districts: Sequence[str]
+    min_score: float
+    radius_km: float | None
+    limit: int
+    half_distance_km: float
+
+
+def _match_profile(
+    session: Session,
+    index: MatchIndex,
+    principal: Principal,
+    query: signals.Profile,
+    members: Sequence[int],
+    filters: _Filters,
+    query_kind: tuple[str, str] | None,
+    what: str,
+) -> ActorMatches:
+    """Actors for an idea's or group's profile, its members left out."""
+    scores = score_profile(
+        index, query, weights=DEFAULT_WEIGHTS, half_distance_km=filters.half_distance_km
+    )
+    allowed = _filtered(
+        index, principal, scores, filters.kinds, filters.districts, filters.min_score
+    )
+    allowed[list(members)] = False
+    if filters.radius_km is not None:
+        if np.isnan(query.lat):
+            raise InvalidInput(
+                [
+                    FieldError(
+                        loc=("query", "radius_km"),
+                        message=f"the {what} has no location to measure the radius from",
+                    )
+                ]
+            )
+        allowed &= scores.distances_km <= np.float32(filters.radius_km)
+    return _ranked(session, index, query, scores, allowed, filters.limit, set(), query_kind)
 
 
 def _filtered(

@@ -1,5 +1,5 @@
 """Match suggestions: `/v1/actors/{id}/matches` (partners), `/v1/ideas/{id}/matches` (who
-could join), and feedback on them."""
+could join), `/v1/groups/{id}/matches` (whom to invite), and feedback on them."""
 
 import uuid
 from typing import Annotated
@@ -98,6 +98,39 @@ def match_idea(
         session,
         engine=_engine(request),
         idea_id=idea_id,
+        principal=principal,
+        kinds=kind,
+        districts=district,
+        min_score=min_score,
+        limit=limit,
+        half_distance_km=settings.match_half_distance_km,
+        radius_km=radius_km,
+    )
+
+
+@router.get("/groups/{group_id}/matches", response_model=ActorMatches, responses=problems(404, 422))
+def match_group(
+    group_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    request: Request,
+    kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
+    district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
+    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    radius_km: Annotated[
+        float | None,
+        Query(gt=0, le=20_000, description="Only actors this close to the members' centre."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+) -> ActorMatches:
+    """Whom to invite into this working group, best first: actors on its topics and action
+    fields, near its members and already working with them; each with its score, every signal
+    and reasons in German and English. Members and those asking to join are left out."""
+    return matches.match_group(
+        session,
+        engine=_engine(request),
+        group_id=group_id,
         principal=principal,
         kinds=kind,
         districts=district,
