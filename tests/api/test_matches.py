@@ -365,3 +365,39 @@ def test_whom_to_invite_into_a_group_its_members_left_out(
         client.get(f"/v1/groups/{group['id']}/matches", params={"radius_km": 50}).json()["data"]
     ) == [scene["institute"]]
     assert client.get(f"/v1/groups/{uuid.uuid4()}/matches").status_code == 404
+
+
+def test_a_consortium_covers_what_the_idea_seeks_and_says_what_stays_open(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    university = create_actor(client, kind="university", topics=[TOPIC_PLASTICS], tags=[],
+                              offers=[], seeks=[], lat=51.30, lon=7.70)  # fmt: skip
+    hydrogen = create_actor(client, kind="company", topics=["wasserstoff"], tags=[],
+                            offers=[], seeks=[], lat=51.25, lon=7.60)  # fmt: skip
+    idea = client.post(
+        "/v1/ideas",
+        json=idea_body(owner_id=scene["me"], topics=[TOPIC_PLASTICS], tags=[],
+                       seeking_topics=[TOPIC_AI, "wasserstoff", "sensorik"],
+                       seeking_kinds=["research_institute", "university"]),
+    ).json()  # fmt: skip
+
+    response = client.get(f"/v1/ideas/{idea['id']}/consortium", params={"k": 3})
+
+    assert response.status_code == 200, response.text
+    team = response.json()
+    members = {m["actor"]["id"]: m for m in team["members"]}
+    assert set(members) == {scene["institute"], university["id"], hydrogen["id"]}
+    # The owner brings AI already: the institute is chosen for its kind.
+    assert members[scene["institute"]]["covers"] == {"topics": [], "kinds": ["research_institute"]}
+    assert members[university["id"]]["covers"] == {"topics": [], "kinds": ["university"]}
+    assert members[hydrogen["id"]]["covers"] == {"topics": ["wasserstoff"], "kinds": []}
+    assert members[scene["institute"]]["reasons"]
+    assert team["covered"] == {
+        "topics": [TOPIC_AI, "wasserstoff"],
+        "kinds": ["research_institute", "university"],
+    }
+    assert team["open"] == {"topics": ["sensorik"], "kinds": []}
+    near = client.get(f"/v1/ideas/{idea['id']}/consortium", params={"max_distance_km": 1})
+    assert near.json()["members"] == []
+    assert client.get(f"/v1/ideas/{uuid.uuid4()}/consortium").status_code == 404
+    assert client.get(f"/v1/ideas/{idea['id']}/consortium", params={"k": 0}).status_code == 422

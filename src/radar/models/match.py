@@ -85,3 +85,25 @@ class MatchFeedbackPublic(SQLModel):
 
 class MatchFeedbackList(SQLModel):
     data: list[MatchFeedbackPublic]
+
+
+class Coverage(SQLModel):
+    topics: list[str] = Field(description="Sought topic slugs.")
+    kinds: list[ActorKind] = Field(description="Sought actor kinds.")
+
+
+class ConsortiumMember(SQLModel):
+    actor: MatchedActor
+    score: float = Field(description="The actor's match score for the idea, in [0, 1].")
+    covers: Coverage = Field(description="What it brings that the idea seeks and no one before.")
+    reasons: list[MatchReason]
+
+
+class Consortium(SQLModel):
+    """A proposed team for an idea: chosen one by one for what they add to what is covered."""
+
+    idea_id: uuid.UUID
+    members: list[ConsortiumMember]
+    covered: Coverage = Field(description="What the idea seeks that the team (with its current "
+                              "participants) covers.")  # fmt: skip
+    open: Coverage = Field(description="What the idea seeks that no one proposed covers.")

@@ -21,12 +21,20 @@ from radar.matching.engine import (
     top_positions,
 )
 from radar.matching.explain import KIND_LABELS, explain
-from radar.matching.index import KINDS, VISIBILITIES, MatchIndex
+from radar.matching.index import KINDS, VISIBILITIES, MatchIndex, topic_term
 from radar.models.action_field import ActionField
 from radar.models.actor import ActorKind, Visibility
 from radar.models.group import MemberStatus
 from radar.models.idea import ParticipantRole
-from radar.models.match import ActorMatch, ActorMatches, MatchedActor, MatchReason
+from radar.models.match import (
+    ActorMatch,
+    ActorMatches,
+    Consortium,
+    ConsortiumMember,
+    Coverage,
+    MatchedActor,
+    MatchReason,
+)
 from radar.services import feedback, groups, ideas
 from radar.services.access import Principal, ensure_visible
 from radar.services.actors import get_actor
@@ -292,3 +300,89 @@ def _filtered(
     if min_score > 0:
         allowed &= scores.total >= np.float32(min_score)
     return allowed
+
+
+def consortium(
+    session: Session,
+    *,
+    engine: MatchEngine,
+    idea_id: uuid.UUID,
+    principal: Principal,
+    size: int = 4,
+    max_distance_km: float | None = None,
+    half_distance_km: float = 30.0,
+) -> Consortium:
+    """A team of `size` actors for an idea that together cover the topics and kinds it seeks:
+    chosen greedily, each for what it adds to what the team (and the idea's participants)
+    already covers, ties broken by match score; within `max_distance_km` of the idea."""
+    idea = ideas.get_idea(session, idea_id=idea_id)
+    candidates = match_idea(
+        session,
+        engine=engine,
+        idea_id=idea_id,
+        principal=principal,
+        limit=200,
+        half_distance_km=half_distance_km,
+        radius_km=max_distance_km,
+    ).data
+    index = engine.index(session)
+    sought_topics = list(dict.fromkeys(idea.seeking_topics))
+    sought_kinds = [ActorKind(kind) for kind in dict.fromkeys(idea.seeking_kinds)]
+    present = [p.actor_id for p in idea.participants] + (
+        [idea.owner_id] if idea.owner_id is not None else []
+    )
+    covered_topics = {t for actor_id in present for t in _topics_of(index, actor_id, sought_topics)}
+    covered_kinds = {
+        KINDS[int(index.kinds[index.position[a]])] for a in present if a in index.position
+    } & set(sought_kinds)
+    chosen: list[ConsortiumMember] = []
+    pool = list(candidates)
+    carried = {
+        match.actor.id: (_topics_of(index, match.actor.id, sought_topics), match.actor.kind)
+        for match in pool
+    }
+    while pool and len(chosen) < size:
+        adds = {
+            match.actor.id: (
+                [t for t in carried[match.actor.id][0] if t not in covered_topics],
+                [k for k in sought_kinds if k == match.actor.kind and k not in covered_kinds],
+            )
+            for match in pool
+        }
+        best = max(
+            pool, key=lambda m: (len(adds[m.actor.id][0]) + len(adds[m.actor.id][1]), m.score)
+        )
+        pool.remove(best)
+        new_topics, new_kinds = adds[best.actor.id]
+        covered_topics |= set(new_topics)
+        covered_kinds |= set(new_kinds)
+        chosen.append(
+            ConsortiumMember(
+                actor=best.actor,
+                score=best.score,
+                covers=Coverage(topics=new_topics, kinds=new_kinds),
+                reasons=best.reasons,
+            )
+        )
+    return Consortium(
+        idea_id=idea_id,
+        members=chosen,
+        covered=Coverage(
+            topics=[t for t in sought_topics if t in covered_topics],
+            kinds=[k for k in sought_kinds if k in covered_kinds],
+        ),
+        open=Coverage(
+            topics=[t for t in sought_topics if t not in covered_topics],
+            kinds=[k for k in sought_kinds if k not in covered_kinds],
+        ),
+    )
+
+
+def _topics_of(index: MatchIndex, actor_id: uuid.UUID, slugs: Sequence[str]) -> list[str]:
+    """Which of `slugs` the actor carries as its own topic or offer (or through its projects)."""
+    i = index.position.get(actor_id)
+    if i is None:
+        return []
+    carried = set(index.actor_terms.row(i)[0].tolist()) | set(index.offers.row(i)[0].tolist())
+    ids = index.term_ids
+    return [slug for slug in slugs if ids.get(topic_term(slug), -1) in carried]

@@ -14,6 +14,7 @@ from radar.matching.engine import MatchEngine
 from radar.models.actor import ActorKind
 from radar.models.match import (
     ActorMatches,
+    Consortium,
     MatchFeedbackCreate,
     MatchFeedbackList,
     MatchFeedbackPublic,
@@ -105,6 +106,33 @@ def match_idea(
         limit=limit,
         half_distance_km=settings.match_half_distance_km,
         radius_km=radius_km,
+    )
+
+
+@router.get("/ideas/{idea_id}/consortium", response_model=Consortium, responses=problems(404, 422))
+def consortium(
+    idea_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    request: Request,
+    k: Annotated[int, Query(ge=1, le=20, description="Team size proposed.")] = 4,
+    max_distance_km: Annotated[
+        float | None, Query(gt=0, le=20_000, description="Only actors this close to the idea.")
+    ] = None,
+) -> Consortium:
+    """A proposed team of `k` actors for this idea that together cover the topics and actor
+    kinds it seeks: chosen one by one for what each adds to what the team (and the idea's
+    participants) already covers, then by match score; each member with what it covers and
+    why it matches, and what remains open."""
+    return matches.consortium(
+        session,
+        engine=_engine(request),
+        idea_id=idea_id,
+        principal=principal,
+        size=k,
+        max_distance_km=max_distance_km,
+        half_distance_km=settings.match_half_distance_km,
     )
 
 
