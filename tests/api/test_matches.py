@@ -401,3 +401,63 @@ def test_a_consortium_covers_what_the_idea_seeks_and_says_what_stays_open(
     assert near.json()["members"] == []
     assert client.get(f"/v1/ideas/{uuid.uuid4()}/consortium").status_code == 404
     assert client.get(f"/v1/ideas/{idea['id']}/consortium", params={"k": 0}).status_code == 422
+
+
+def test_what_an_actor_could_join_ideas_on_its_topics_first_its_own_left_out(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    seeking_ai = client.post(
+        "/v1/ideas",
+        json=idea_body(owner_id=scene["far"], topics=[TOPIC_AI], seeking_topics=[TOPIC_AI],
+                       seeking_kinds=["research_institute"], tags=[]),
+    ).json()  # fmt: skip
+    unrelated = client.post(
+        "/v1/ideas",
+        json=idea_body(owner_id=scene["far"], topics=["wasserstoff"], seeking_topics=[],
+                       seeking_kinds=["company"], tags=[], **MUNICH),
+    ).json()  # fmt: skip
+    own = client.post("/v1/ideas", json=idea_body(owner_id=scene["institute"])).json()
+    done = client.post(
+        "/v1/ideas", json=idea_body(owner_id=scene["far"], topics=[TOPIC_AI], status="completed")
+    ).json()
+
+    response = client.get(f"/v1/actors/{scene['institute']}/matches/ideas")
+
+    assert response.status_code == 200, response.text
+    found = response.json()["data"]
+    ids = [f["idea"]["id"] for f in found]
+    assert ids[0] == seeking_ai["id"]
+    assert unrelated["id"] in ids
+    assert own["id"] not in ids
+    assert done["id"] not in ids
+    texts = [r["de"] for r in found[0]["reasons"]]
+    assert any(text.startswith("sucht Künstliche Intelligenz") for text in texts), texts
+    assert "gesucht: Forschungseinrichtung" in texts
+    assert found[0]["components"]["topics"] > found[1]["components"]["topics"]
+    completed = client.get(
+        f"/v1/actors/{scene['institute']}/matches/ideas", params={"status": "completed"}
+    ).json()["data"]
+    assert [f["idea"]["id"] for f in completed] == [done["id"]]
+    near = client.get(
+        f"/v1/actors/{scene['institute']}/matches/ideas", params={"radius_km": 50}
+    ).json()["data"]
+    assert unrelated["id"] not in [f["idea"]["id"] for f in near]
+
+
+def test_what_groups_an_actor_could_join(client: TestClient, scene: dict[str, str]) -> None:
+    from tests.group_factories import create_group, join
+
+    on_topic = create_group(client, topics=[TOPIC_AI], action_fields=[], founder_id=scene["me"])
+    off_topic = create_group(client, topics=["wasserstoff"], action_fields=[],
+                             founder_id=scene["far"])  # fmt: skip
+    mine = create_group(client, topics=[TOPIC_AI], action_fields=[])
+    join(client, mine["id"], scene["institute"])
+
+    response = client.get(f"/v1/actors/{scene['institute']}/matches/groups")
+
+    assert response.status_code == 200, response.text
+    found = response.json()["data"]
+    assert [g["group"]["id"] for g in found] == [on_topic["id"], off_topic["id"]]
+    assert found[0]["distance_km"] is not None
+    assert found[0]["distance_km"] < 10
+    assert client.get(f"/v1/actors/{uuid.uuid4()}/matches/groups").status_code == 404

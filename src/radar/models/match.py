@@ -107,3 +107,47 @@ class Consortium(SQLModel):
     covered: Coverage = Field(description="What the idea seeks that the team (with its current "
                               "participants) covers.")  # fmt: skip
     open: Coverage = Field(description="What the idea seeks that no one proposed covers.")
+
+
+class MatchedIdea(SQLModel):
+    id: uuid.UUID
+    title: str
+    kind: str
+    status: str
+    district: str | None
+
+
+class IdeaMatch(SQLModel):
+    idea: MatchedIdea
+    score: float = Field(description="The weighted total of the components, in [0, 1].")
+    components: dict[str, float] = Field(
+        description="Each signal's value in [0, 1]; `activity` is how many take part already."
+    )
+    weights: dict[str, float]
+    reasons: list[MatchReason]
+    distance_km: float | None = None
+
+
+class IdeaMatches(SQLModel):
+    data: list[IdeaMatch]
+
+
+class MatchedGroup(SQLModel):
+    id: uuid.UUID
+    name: str
+    join_policy: str
+
+
+class GroupMatch(SQLModel):
+    group: MatchedGroup
+    score: float = Field(description="The weighted total of the components, in [0, 1].")
+    components: dict[str, float] = Field(
+        description="Each signal's value in [0, 1]; `activity` is how many take part already."
+    )
+    weights: dict[str, float]
+    reasons: list[MatchReason]
+    distance_km: float | None = None
+
+
+class GroupMatches(SQLModel):
+    data: list[GroupMatch]

@@ -1,6 +1,7 @@
 """Match suggestions, shaped for the caller: only actors the caller may see, at the location
 precision they may see."""
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput
@@ -22,17 +24,24 @@ from radar.matching.engine import (
 )
 from radar.matching.explain import KIND_LABELS, explain
 from radar.matching.index import KINDS, VISIBILITIES, MatchIndex, topic_term
+from radar.matching.joinable import score_joinable
 from radar.models.action_field import ActionField
 from radar.models.actor import ActorKind, Visibility
-from radar.models.group import MemberStatus
-from radar.models.idea import ParticipantRole
+from radar.models.group import MemberStatus, WorkingGroup
+from radar.models.idea import Idea, IdeaKind, IdeaStatus, ParticipantRole
 from radar.models.match import (
     ActorMatch,
     ActorMatches,
     Consortium,
     ConsortiumMember,
     Coverage,
+    GroupMatch,
+    GroupMatches,
+    IdeaMatch,
+    IdeaMatches,
     MatchedActor,
+    MatchedGroup,
+    MatchedIdea,
     MatchReason,
 )
 from radar.services import feedback, groups, ideas
@@ -386,3 +395,177 @@ def _topics_of(index: MatchIndex, actor_id: uuid.UUID, slugs: Sequence[str]) -> 
     carried = set(index.actor_terms.row(i)[0].tolist()) | set(index.offers.row(i)[0].tolist())
     ids = index.term_ids
     return [slug for slug in slugs if ids.get(topic_term(slug), -1) in carried]
+
+
+JOINABLE_STATUSES = (IdeaStatus.open, IdeaStatus.running)
+
+
+def match_actor_ideas(
+    session: Session,
+    *,
+    engine: MatchEngine,
+    actor_id: uuid.UUID,
+    principal: Principal,
+    statuses: Sequence[IdeaStatus] = JOINABLE_STATUSES,
+    idea_kinds: Sequence[IdeaKind] = (),
+    districts: Sequence[str] = (),
+    min_score: float = 0.0,
+    radius_km: float | None = None,
+    limit: int = 20,
+    half_distance_km: float = 30.0,
+) -> IdeaMatches:
+    """The ideas and joint projects the actor could join, best first (open and running ones
+    by default; those it is in already left out); 404 when the caller may not see the actor."""
+    ensure_visible(principal, get_actor(session, actor_id=actor_id))
+    index = engine.index(session)
+    c = index.position.get(actor_id)
+    if c is None:
+        return IdeaMatches(data=[])
+    statement = (
+        select(Idea)
+        .where(col(Idea.status).in_(statuses))
+        .options(
+            selectinload(Idea.topics),  # type: ignore[arg-type]
+            selectinload(Idea.action_fields),  # type: ignore[arg-type]
+            selectinload(Idea.participants),  # type: ignore[arg-type]
+        )
+    )
+    if idea_kinds:
+        statement = statement.where(col(Idea.kind).in_(idea_kinds))
+    if districts:
+        statement = statement.where(col(Idea.district).in_(districts))
+    candidates: list[tuple[Idea, list[int]]] = []
+    for idea in session.execute(statement).scalars():
+        taking_part = {p.actor_id for p in idea.participants} | (
+            {idea.owner_id} if idea.owner_id is not None else set()
+        )
+        if actor_id not in taking_part:
+            positions = [index.position[m] for m in taking_part if m in index.position]
+            candidates.append((idea, positions))
+    most = max((len(members) for _, members in candidates), default=0)
+    found = []
+    for idea, members in candidates:
+        lead = next(
+            (p.actor_id for p in idea.participants if p.role == ParticipantRole.lead),
+            idea.owner_id,
+        )
+        lead_position = index.position.get(lead) if lead is not None else None
+        profile = signals.seeking_profile(
+            index,
+            topics=[topic.slug for topic in idea.topics],
+            tags=idea.tags,
+            seeking_topics=idea.seeking_topics,
+            seeking_kinds=[ActorKind(kind) for kind in idea.seeking_kinds],
+            action_fields=[field.slug for field in idea.action_fields],
+            lat=idea.lat,
+            lon=idea.lon,
+            members=members,
+            lead_kind=KINDS[int(index.kinds[lead_position])] if lead_position is not None else None,
+        )
+        fit = score_joinable(
+            index, c, profile, liveliness=_liveliness(len(members), most),
+            half_distance_km=half_distance_km,
+        )  # fmt: skip
+        if fit.score < min_score or _outside(fit.distance_km, radius_km):
+            continue
+        found.append((fit, idea))
+    found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
+    return IdeaMatches(
+        data=[
+            IdeaMatch(
+                idea=MatchedIdea(
+                    id=idea.id,
+                    title=idea.title,
+                    kind=idea.kind,
+                    status=idea.status,
+                    district=idea.district,
+                ),
+                score=fit.score,
+                components=fit.components,
+                weights=DEFAULT_WEIGHTS,
+                reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in fit.reasons],
+                distance_km=fit.distance_km,
+            )
+            for fit, idea in found[:limit]
+        ]
+    )
+
+
+def match_actor_groups(
+    session: Session,
+    *,
+    engine: MatchEngine,
+    actor_id: uuid.UUID,
+    principal: Principal,
+    min_score: float = 0.0,
+    radius_km: float | None = None,
+    limit: int = 20,
+    half_distance_km: float = 30.0,
+) -> GroupMatches:
+    """The working groups the actor could join, best first (those it is in or asked to join
+    left out); 404 when the caller may not see the actor."""
+    ensure_visible(principal, get_actor(session, actor_id=actor_id))
+    index = engine.index(session)
+    c = index.position.get(actor_id)
+    if c is None:
+        return GroupMatches(data=[])
+    statement = select(WorkingGroup).options(
+        selectinload(WorkingGroup.topics),  # type: ignore[arg-type]
+        selectinload(WorkingGroup.action_fields),  # type: ignore[arg-type]
+        selectinload(WorkingGroup.members),  # type: ignore[arg-type]
+    )
+    candidates = []
+    for group in session.execute(statement).scalars():
+        if any(m.actor_id == actor_id for m in group.members):
+            continue
+        active = [
+            index.position[m.actor_id]
+            for m in group.members
+            if m.status == MemberStatus.active and m.actor_id in index.position
+        ]
+        candidates.append((group, active))
+    most = max((len(active) for _, active in candidates), default=0)
+    found = []
+    for group, active in candidates:
+        placed = [i for i in active if not np.isnan(index.lat[i])]
+        profile = signals.seeking_profile(
+            index,
+            topics=[topic.slug for topic in group.topics],
+            tags=[],
+            seeking_topics=[topic.slug for topic in group.topics],
+            seeking_kinds=[],
+            action_fields=[field.slug for field in group.action_fields],
+            lat=float(np.mean(index.lat[placed])) if placed else None,
+            lon=float(np.mean(index.lon[placed])) if placed else None,
+            members=active,
+        )
+        fit = score_joinable(
+            index, c, profile, liveliness=_liveliness(len(active), most),
+            half_distance_km=half_distance_km,
+        )  # fmt: skip
+        if fit.score < min_score or _outside(fit.distance_km, radius_km):
+            continue
+        found.append((fit, group))
+    found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
+    return GroupMatches(
+        data=[
+            GroupMatch(
+                group=MatchedGroup(id=group.id, name=group.name, join_policy=group.join_policy),
+                score=fit.score,
+                components=fit.components,
+                weights=DEFAULT_WEIGHTS,
+                reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in fit.reasons],
+                distance_km=fit.distance_km,
+            )
+            for fit, group in found[:limit]
+        ]
+    )
+
+
+def _liveliness(members: int, most: int) -> float:
+    """How many take part already, on a log scale: 1 for the busiest candidate."""
+    return math.log1p(members) / math.log1p(most) if most > 0 else 0.0
+
+
+def _outside(distance_km: float | None, radius_km: float | None) -> bool:
+    return radius_km is not None and (distance_km is None or distance_km > radius_km)

@@ -12,9 +12,12 @@ from radar.api.errors import problems
 from radar.api.near import resolve_near
 from radar.matching.engine import MatchEngine
 from radar.models.actor import ActorKind
+from radar.models.idea import IdeaKind, IdeaStatus
 from radar.models.match import (
     ActorMatches,
     Consortium,
+    GroupMatches,
+    IdeaMatches,
     MatchFeedbackCreate,
     MatchFeedbackList,
     MatchFeedbackPublic,
@@ -73,6 +76,74 @@ def match_actor(
         half_distance_km=settings.match_half_distance_km,
         near=near,
         radius_km=radius_km,
+    )
+
+
+@router.get(
+    "/actors/{actor_id}/matches/ideas", response_model=IdeaMatches, responses=problems(404, 422)
+)
+def match_actor_ideas(
+    actor_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    request: Request,
+    status: Annotated[
+        list[IdeaStatus], Query(max_length=4, description="Statuses (default: open, running).")
+    ] = [],  # noqa: B006
+    kind: Annotated[list[IdeaKind], Query(max_length=3, description="Idea kinds (any of).")] = [],  # noqa: B006
+    district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
+    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    radius_km: Annotated[
+        float | None, Query(gt=0, le=20_000, description="Only ideas this close to the actor.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+) -> IdeaMatches:
+    """The ideas and joint projects this actor could join, best first: on its topics, seeking
+    what it offers or the kind it is, near it, with its partners in them already; each with
+    its score, every signal and reasons in German and English. Those it is in are left out."""
+    return matches.match_actor_ideas(
+        session,
+        engine=_engine(request),
+        actor_id=actor_id,
+        principal=principal,
+        statuses=status or matches.JOINABLE_STATUSES,
+        idea_kinds=kind,
+        districts=district,
+        min_score=min_score,
+        radius_km=radius_km,
+        limit=limit,
+        half_distance_km=settings.match_half_distance_km,
+    )
+
+
+@router.get(
+    "/actors/{actor_id}/matches/groups", response_model=GroupMatches, responses=problems(404, 422)
+)
+def match_actor_groups(
+    actor_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    request: Request,
+    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    radius_km: Annotated[
+        float | None,
+        Query(gt=0, le=20_000, description="Only groups whose members meet this close."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+) -> GroupMatches:
+    """The working groups this actor could join, best first: on its topics and action fields,
+    near their members, with its partners in them already. Those it is in are left out."""
+    return matches.match_actor_groups(
+        session,
+        engine=_engine(request),
+        actor_id=actor_id,
+        principal=principal,
+        min_score=min_score,
+        radius_km=radius_km,
+        limit=limit,
+        half_distance_km=settings.match_half_distance_km,
     )
 
 
