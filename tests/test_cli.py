@@ -165,3 +165,35 @@ def test_radar_export_then_import_round_trips(
     captured = capsys.readouterr()
     assert "line 2, name: Field required" in captured.err
     assert "(dry run: nothing written)" in captured.out
+
+
+@pytest.mark.usefixtures("environment")
+def test_radar_match_lists_best_pairs_and_one_actors_partners(
+    client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    from tests.factories import TOPIC_AI
+
+    lenne = create_actor(client, name="Lenne KI GmbH", topics=[TOPIC_AI],
+                         district="Märkischer Kreis")  # fmt: skip
+    siegen = create_actor(client, name="Siegen KI AG", topics=[TOPIC_AI], lat=50.87, lon=8.02,
+                          district="Siegen-Wittgenstein")  # fmt: skip
+    create_actor(client, name="Dritte GmbH", topics=[], district="Märkischer Kreis")
+
+    assert main(["match", "--district", "Märkischer Kreis",
+                 "--with-district", "Siegen-Wittgenstein"]) == 0  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows
+    assert {rows[0]["a_id"], rows[0]["b_id"]} == {lenne["id"], siegen["id"]}
+    assert float(rows[0]["topics"]) > 0
+    assert "Künstliche Intelligenz" in rows[0]["reasons_de"]
+
+    out = tmp_path / "matches.json"
+    assert main(["match", "--actor", lenne["id"], "--format", "json", "--output", str(out)]) == 0
+    found = json.loads(out.read_text(encoding="utf-8"))["data"]
+    assert found[0]["actor"]["id"] == siegen["id"]
+
+    assert main(["match", "--topic", "kunstoff"]) == 1
+    assert "Unknown topic 'kunstoff'" in capsys.readouterr().err

@@ -1,6 +1,7 @@
-"""The `radar` command: serve, db, demo, token, geocode, import, export, openapi."""
+"""The `radar` command: serve, db, demo, token, geocode, import, export, match, openapi."""
 
 import argparse
+import csv
 import json
 import logging
 import sys
@@ -8,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
@@ -117,6 +119,28 @@ def _parser() -> argparse.ArgumentParser:
         "--output", type=Path, default=None, help="file to write (default: standard output)"
     )
     export.set_defaults(handler=_export)
+
+    match = commands.add_parser(
+        "match",
+        help="best pairs of actors (within or between districts, topics, action fields, kinds) "
+        "or one actor's best partners, as CSV or JSON",
+    )
+    match.add_argument("--actor", type=uuid.UUID, help="one actor's best partners instead")
+    for side, label in (("", "one side of each pair"), ("with-", "the other side")):
+        match.add_argument(f"--{side}district", action="append", default=[], help=label)
+        match.add_argument(f"--{side}topic", action="append", default=[], help=label)
+        match.add_argument(f"--{side}action-field", action="append", default=[], help=label)
+        match.add_argument(f"--{side}kind", action="append", default=[], help=label)
+    match.add_argument("--limit", type=_positive_int, default=50, help="most rows (default 50)")
+    match.add_argument("--min-score", type=float, default=0.0, help="lowest score listed")
+    match.add_argument(
+        "--include-partners", action="store_true", help="list pairs already working together"
+    )
+    match.add_argument("--format", choices=["csv", "json"], default="csv")
+    match.add_argument(
+        "--output", type=Path, default=None, help="file to write (default: standard output)"
+    )
+    match.set_defaults(handler=_match)
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument(
@@ -286,6 +310,101 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _match(args: argparse.Namespace, settings: Settings) -> int:
+    from radar.matching.engine import MatchEngine
+    from radar.models.match import MatchQuery
+    from radar.services import matches
+    from radar.services.access import SYSTEM
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            if args.actor is not None:
+                found = matches.match_actor(
+                    session, engine=MatchEngine(), actor_id=args.actor, principal=SYSTEM,
+                    min_score=args.min_score, exclude_partners=not args.include_partners,
+                    limit=min(args.limit, 100), half_distance_km=settings.match_half_distance_km,
+                )  # fmt: skip
+                rows = [_match_row(None, m.actor, m.score, m.components, m.reasons)
+                        for m in found.data]  # fmt: skip
+                document: Any = found.model_dump(mode="json")
+            else:
+                query = MatchQuery.model_validate(
+                    {
+                        "among": _actor_set(args, ""),
+                        "with": _actor_set(args, "with_") if _has_side(args, "with_") else None,
+                        "min_score": args.min_score,
+                        "exclude_partners": not args.include_partners,
+                        "limit": args.limit,
+                    }
+                )
+                pairs = matches.best_pairs(
+                    session, engine=MatchEngine(), query=query, principal=SYSTEM,
+                    half_distance_km=settings.match_half_distance_km,
+                )  # fmt: skip
+                rows = [_match_row(p.a, p.b, p.score, p.components, p.reasons)
+                        for p in pairs.data]  # fmt: skip
+                document = pairs.model_dump(mode="json")
+    except (RadarError, ValidationError) as error:
+        for message in _messages(error):
+            print(f"radar match: {message}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        if args.format == "json":
+            out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.DictWriter(out, fieldnames=list(_MATCH_COLUMNS))
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        if args.output:
+            out.close()
+            print(f"wrote {len(rows)} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+_MATCH_COLUMNS = (
+    "score", "a_id", "a_name", "a_district", "b_id", "b_name", "b_kind", "b_district",
+    "topics", "action_fields", "proximity", "complementarity", "kinds", "network", "activity",
+    "reasons_de", "reasons_en",
+)  # fmt: skip
+
+
+def _match_row(
+    a: Any, b: Any, score: float, components: dict[str, float], reasons: Sequence[Any]
+) -> dict[str, Any]:
+    return {
+        "score": score,
+        "a_id": a.id if a else "",
+        "a_name": a.name if a else "",
+        "a_district": (a.district or "") if a else "",
+        "b_id": b.id,
+        "b_name": b.name,
+        "b_kind": b.kind,
+        "b_district": b.district or "",
+        **components,
+        "reasons_de": "; ".join(r.de for r in reasons),
+        "reasons_en": "; ".join(r.en for r in reasons),
+    }
+
+
+def _actor_set(args: argparse.Namespace, side: str) -> dict[str, list[str]]:
+    return {
+        "districts": getattr(args, f"{side}district"),
+        "topics": getattr(args, f"{side}topic"),
+        "action_fields": getattr(args, f"{side}action_field"),
+        "kinds": getattr(args, f"{side}kind"),
+    }
+
+
+def _has_side(args: argparse.Namespace, side: str) -> bool:
+    return any(_actor_set(args, side).values())
 
 
 def _messages(error: RadarError | ValidationError) -> list[str]:

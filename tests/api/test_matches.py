@@ -461,3 +461,49 @@ def test_what_groups_an_actor_could_join(client: TestClient, scene: dict[str, st
     assert found[0]["distance_km"] is not None
     assert found[0]["distance_km"] < 10
     assert client.get(f"/v1/actors/{uuid.uuid4()}/matches/groups").status_code == 404
+
+
+def test_analysts_query_the_best_pairs_within_and_between_sets(
+    client: TestClient, make_client: ClientFactory, scene: dict[str, str]
+) -> None:
+    siegen = create_actor(client, district="Siegen-Wittgenstein", topics=[TOPIC_AI], tags=[],
+                          offers=["KI-Beratung"], seeks=[], lat=50.87, lon=8.02)  # fmt: skip
+    analyst = make_client(Role.analyst)
+
+    everyone = analyst.post("/v1/matches/query", json={"limit": 100})
+    between = analyst.post(
+        "/v1/matches/query",
+        json={"among": {"districts": ["Märkischer Kreis"]},
+              "with": {"districts": ["Siegen-Wittgenstein"]}, "limit": 10},
+    )  # fmt: skip
+
+    assert everyone.status_code == 200, everyone.text
+    pairs = everyone.json()["data"]
+    keys = [frozenset((p["a"]["id"], p["b"]["id"])) for p in pairs]
+    assert len(keys) == len(set(keys))  # each pair once
+    assert len(keys) == 6  # 4 actors, no partners yet
+    scores = [p["score"] for p in pairs]
+    assert scores == sorted(scores, reverse=True)
+    assert pairs[0]["reasons"]
+    assert between.status_code == 200, between.text
+    crossing = between.json()["data"]
+    assert crossing
+    assert all(siegen["id"] in (p["a"]["id"], p["b"]["id"]) for p in crossing)
+    assert all(
+        {p["a"]["district"], p["b"]["district"]} == {"Märkischer Kreis", "Siegen-Wittgenstein"}
+        for p in crossing
+    )
+
+
+def test_match_queries_are_for_analysts_and_admins_and_check_their_body(
+    client: TestClient, make_client: ClientFactory, scene: dict[str, str]
+) -> None:
+    member = make_client(Role.member, [scene["me"]])
+
+    assert member.post("/v1/matches/query", json={}).status_code == 403
+    unknown = client.post("/v1/matches/query", json={"among": {"topics": ["kunstoff"]}})
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "among.topics.0"
+    bad = client.post("/v1/matches/query", json={"limit": 0, "colour": "red"})
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"limit", "colour"}

@@ -151,3 +151,41 @@ class GroupMatch(SQLModel):
 
 class GroupMatches(SQLModel):
     data: list[GroupMatch]
+
+
+class ActorSet(InputModel):
+    """A set of actors by the list filters (any value within a filter, all filters at once)."""
+
+    districts: list[str] = Field(default_factory=list, max_length=50)
+    topics: list[str] = Field(default_factory=list, max_length=50)
+    action_fields: list[str] = Field(default_factory=list, max_length=20)
+    kinds: list[ActorKind] = Field(default_factory=list, max_length=8)
+
+
+class MatchQuery(InputModel):
+    """Best pairs among actors: within one set (`among`), or between it and another (`with`)."""
+
+    among: ActorSet = Field(default_factory=ActorSet, description="One side of each pair.")
+    with_: ActorSet | None = Field(
+        default=None,
+        alias="with",
+        description="The other side; left out, pairs are within `among`.",
+    )
+    min_score: float = Field(default=0.0, ge=0, le=1)
+    exclude_partners: bool = Field(default=True, description="Leave out pairs already working "
+                                   "together.")  # fmt: skip
+    limit: int = Field(default=50, ge=1, le=1000)
+
+
+class MatchedPair(SQLModel):
+    a: MatchedActor
+    b: MatchedActor
+    score: float
+    components: dict[str, float]
+    reasons: list[MatchReason]
+    distance_km: float | None = None
+
+
+class MatchPairs(SQLModel):
+    data: list[MatchedPair]
+    scanned: int = Field(description="Actors on the `among` side scored against the other.")

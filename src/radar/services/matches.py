@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from radar.errors import FieldError, InvalidInput
+from radar.errors import FieldError, Forbidden, InvalidInput
 from radar.matching import signals
 from radar.matching.engine import (
     DEFAULT_WEIGHTS,
@@ -25,13 +25,15 @@ from radar.matching.engine import (
 from radar.matching.explain import KIND_LABELS, explain
 from radar.matching.index import KINDS, VISIBILITIES, MatchIndex, topic_term
 from radar.matching.joinable import score_joinable
+from radar.models.account import Role
 from radar.models.action_field import ActionField
-from radar.models.actor import ActorKind, Visibility
+from radar.models.actor import Actor, ActorKind, Visibility
 from radar.models.group import MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaKind, IdeaStatus, ParticipantRole
 from radar.models.match import (
     ActorMatch,
     ActorMatches,
+    ActorSet,
     Consortium,
     ConsortiumMember,
     Coverage,
@@ -42,9 +44,12 @@ from radar.models.match import (
     MatchedActor,
     MatchedGroup,
     MatchedIdea,
+    MatchedPair,
+    MatchPairs,
+    MatchQuery,
     MatchReason,
 )
-from radar.services import feedback, groups, ideas
+from radar.services import actors, feedback, groups, ideas, taxonomy
 from radar.services.access import Principal, ensure_visible
 from radar.services.actors import get_actor
 from radar.services.proximity import Near
@@ -126,24 +131,14 @@ def _ranked(
     query_kind: tuple[str, str] | None = None,
 ) -> ActorMatches:
     """The `limit` best allowed actors, each with its score, components and reasons."""
-    field_labels = {
-        slug: (de, en)
-        for slug, de, en in session.execute(
-            select(col(ActionField.slug), col(ActionField.label_de), col(ActionField.label_en))
-        )
-    }
+    field_labels = _field_labels(session)
     matches = []
     for c in top_positions(scores.total, allowed, limit):
         distance = float(scores.distances_km[c])
         reasons = explain(index, query, c, scores, field_labels, query_kind=query_kind)
         matches.append(
             ActorMatch(
-                actor=MatchedActor(
-                    id=index.ids[c],
-                    name=index.names[c],
-                    kind=KINDS[int(index.kinds[c])],
-                    district=index.districts[c],
-                ),
+                actor=_matched(index, c),
                 score=round(float(scores.total[c]), 4),
                 components={
                     name: round(float(values[c]), 4) for name, values in scores.components.items()
@@ -569,3 +564,109 @@ def _liveliness(members: int, most: int) -> float:
 
 def _outside(distance_km: float | None, radius_km: float | None) -> bool:
     return radius_km is not None and (distance_km is None or distance_km > radius_km)
+
+
+MAX_QUERY_ACTORS = 5000
+
+
+def best_pairs(
+    session: Session,
+    *,
+    engine: MatchEngine,
+    query: MatchQuery,
+    principal: Principal,
+    half_distance_km: float = 30.0,
+) -> MatchPairs:
+    """The best-scoring pairs of actors the caller may see, one from `among` and one from
+    `with` (or both from `among`), each pair once, best first (analysts and admins)."""
+    if principal.role not in (Role.admin, Role.analyst):
+        raise Forbidden("Match queries are for analysts and admins")
+    index = engine.index(session)
+    visible = visible_mask(index, principal)
+    among = _actor_set(session, index, query.among, loc="among") & visible
+    other = among if query.with_ is None else _actor_set(session, index, query.with_, loc="with")
+    other = other & visible
+    sources = np.flatnonzero(among)
+    if sources.size > MAX_QUERY_ACTORS:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("body", "among"),
+                    message=f"{sources.size} actors match; narrow it to {MAX_QUERY_ACTORS} or "
+                    "fewer",
+                )
+            ]
+        )
+    best: dict[tuple[int, int], float] = {}
+    for a in sources.tolist():
+        scores = score_actor(index, a, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
+        allowed = other.copy()
+        allowed[a] = False
+        if query.exclude_partners:
+            allowed[index.partners.row(a)[0]] = False
+        if query.min_score > 0:
+            allowed &= scores.total >= np.float32(query.min_score)
+        for b in top_positions(scores.total, allowed, query.limit):
+            best[(min(a, b), max(a, b))] = float(scores.total[b])
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[: query.limit]
+    labels = _field_labels(session)
+    pairs = []
+    for (a, b), _ in ranked:
+        scores = score_actor(index, a, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
+        distance = float(scores.distances_km[b])
+        pairs.append(
+            MatchedPair(
+                a=_matched(index, a),
+                b=_matched(index, b),
+                score=round(float(scores.total[b]), 4),
+                components={k: round(float(v[b]), 4) for k, v in scores.components.items()},
+                reasons=[
+                    MatchReason(component=r.component, de=r.de, en=r.en)
+                    for r in explain(index, a, b, scores, labels)
+                ],
+                distance_km=None if np.isnan(distance) else round(distance, 1),
+            )
+        )
+    return MatchPairs(data=pairs, scanned=int(sources.size))
+
+
+def _actor_set(session: Session, index: MatchIndex, chosen: ActorSet, *, loc: str) -> BoolArray:
+    mask = np.zeros(index.size, dtype=bool)
+    # Checked here first, so that an unknown slug is reported where it is in the body.
+    if chosen.topics:
+        taxonomy.topic_filter(session, chosen.topics, loc=("body", loc, "topics"))
+    taxonomy.resolve_action_fields(
+        session, chosen.action_fields, loc=("body", loc, "action_fields")
+    )
+    conditions = actors.actor_filters(
+        session,
+        topics=chosen.topics,
+        action_fields=chosen.action_fields,
+        kinds=chosen.kinds,
+        districts=chosen.districts,
+    )
+    if not conditions:
+        mask[:] = True
+        return mask
+    for actor_id in session.execute(select(col(Actor.id)).where(*conditions)).scalars():
+        if (i := index.position.get(actor_id)) is not None:
+            mask[i] = True
+    return mask
+
+
+def _matched(index: MatchIndex, i: int) -> MatchedActor:
+    return MatchedActor(
+        id=index.ids[i],
+        name=index.names[i],
+        kind=KINDS[int(index.kinds[i])],
+        district=index.districts[i],
+    )
+
+
+def _field_labels(session: Session) -> dict[str, tuple[str, str]]:
+    return {
+        slug: (de, en)
+        for slug, de, en in session.execute(
+            select(col(ActionField.slug), col(ActionField.label_de), col(ActionField.label_en))
+        )
+    }

@@ -21,6 +21,8 @@ from radar.models.match import (
     MatchFeedbackCreate,
     MatchFeedbackList,
     MatchFeedbackPublic,
+    MatchPairs,
+    MatchQuery,
 )
 from radar.services import feedback, matches
 
@@ -237,6 +239,27 @@ def match_group(
         limit=limit,
         half_distance_km=settings.match_half_distance_km,
         radius_km=radius_km,
+    )
+
+
+@router.post("/matches/query", response_model=MatchPairs, responses=problems(403, 422, body=True))
+def query_matches(
+    body: MatchQuery,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    request: Request,
+) -> MatchPairs:
+    """The best pairs of actors (analysts and admins): within one set of actors (`among`, by
+    districts, topics, action fields, kinds) or between it and another (`with`) — e.g. who in
+    Olpe should meet whom in Siegen on hydrogen. Each pair once, best first, explained; pairs
+    already working together are left out unless `exclude_partners` is false."""
+    return matches.best_pairs(
+        session,
+        engine=_engine(request),
+        query=body,
+        principal=principal,
+        half_distance_km=settings.match_half_distance_km,
     )
 
 
