@@ -317,6 +317,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     from radar.models.match import MatchQuery
     from radar.services import matches
     from radar.services.access import SYSTEM
+    from radar.services.tuning import current_tuning
 
     engine = make_engine(settings.resolved_database_url())
     try:
@@ -326,7 +327,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
                 found = matches.match_actor(
                     session, engine=MatchEngine(), actor_id=args.actor, principal=SYSTEM,
                     min_score=args.min_score, exclude_partners=not args.include_partners,
-                    limit=min(args.limit, 100), half_distance_km=settings.match_half_distance_km,
+                    limit=min(args.limit, 100), tuning=current_tuning(session, settings),
                 )  # fmt: skip
                 rows = [_match_row(None, m.actor, m.score, m.components, m.reasons)
                         for m in found.data]  # fmt: skip
@@ -343,7 +344,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 pairs = matches.best_pairs(
                     session, engine=MatchEngine(), query=query, principal=SYSTEM,
-                    half_distance_km=settings.match_half_distance_km,
+                    tuning=current_tuning(session, settings),
                 )  # fmt: skip
                 rows = [_match_row(p.a, p.b, p.score, p.components, p.reasons)
                         for p in pairs.data]  # fmt: skip

@@ -99,6 +99,24 @@ class Settings(BaseSettings):
             raise ValueError("name at least one geocoder (gazetteer is the offline default)")
         return value
 
+    match_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="Weights of match components as JSON, over the measured defaults, e.g. "
+        '{"proximity": 0.2}; admins can change them at run time too.',
+    )
+
+    @field_validator("match_weights")
+    @classmethod
+    def _known_components(cls, value: dict[str, float]) -> dict[str, float]:
+        from radar.matching.engine import COMPONENTS
+
+        unknown = sorted(set(value) - set(COMPONENTS))
+        if unknown:
+            raise ValueError(f"unknown match component {unknown[0]!r}")
+        if any(not 0 <= weight <= 1 for weight in value.values()):
+            raise ValueError("match weights are between 0 and 1")
+        return value
+
     def resolved_database_url(self) -> str:
         """The database URL to connect to; creates the data directory for the SQLite default."""
         if self.database_url:

@@ -507,3 +507,46 @@ def test_match_queries_are_for_analysts_and_admins_and_check_their_body(
     bad = client.post("/v1/matches/query", json={"limit": 0, "colour": "red"})
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"limit", "colour"}
+
+
+def test_admins_change_the_weights_at_run_time_for_every_process(
+    client: TestClient,
+    make_client: ClientFactory,
+    settings: Settings,
+    engine: Engine,
+    scene: dict[str, str],
+) -> None:
+    before = _matches(client, scene["me"])
+    kinds_only = {**dict.fromkeys(before[0]["weights"], 0.0), "kinds": 1.0}  # type: ignore[arg-type]
+
+    changed = client.patch(
+        "/v1/admin/match-tuning", json={"weights": kinds_only, "half_distance_km": 10}
+    )
+
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["weights"]["kinds"] == 1.0
+    assert changed.json()["half_distance_km"] == 10
+    with TestClient(create_app(settings, engine=engine), headers=dict(client.headers)) as other:
+        after = _matches(other, scene["me"])
+    assert after[0]["weights"]["topics"] == 0  # type: ignore[index]
+    assert after[0]["score"] == after[0]["components"]["kinds"]  # type: ignore[index]
+    reset = client.delete("/v1/admin/match-tuning")
+    assert reset.json()["weights"] == reset.json()["defaults"]
+    assert _matches(client, scene["me"])[0]["score"] == before[0]["score"]
+
+
+def test_only_admins_tune_and_only_known_components_in_range(
+    client: TestClient, make_client: ClientFactory
+) -> None:
+    analyst = make_client(Role.analyst)
+
+    assert analyst.get("/v1/admin/match-tuning").status_code == 403
+    assert analyst.patch("/v1/admin/match-tuning", json={}).status_code == 403
+    for weights, field in (({"charm": 0.5}, "weights.charm"), ({"topics": 2}, "weights.topics")):
+        response = client.patch("/v1/admin/match-tuning", json={"weights": weights})
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+    zero = dict.fromkeys(client.get("/v1/admin/match-tuning").json()["defaults"], 0.0)
+    nothing = client.patch("/v1/admin/match-tuning", json={"weights": zero})
+    assert nothing.status_code == 422
+    assert client.get("/v1/admin/match-tuning").json()["changed_at"] is None

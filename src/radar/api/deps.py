@@ -11,8 +11,10 @@ from sqlmodel import Session
 from radar.db import session_scope
 from radar.errors import FieldError, InvalidInput
 from radar.geo.base import Geocoder
+from radar.matching.engine import Tuning
 from radar.services.common import MAX_LIMIT, PageRequest
 from radar.services.geocoding import configured_geocoder
+from radar.services.tuning import current_tuning
 from radar.settings import Settings
 
 
@@ -38,6 +40,14 @@ def get_geocoder(session: SessionDep, settings: SettingsDep) -> Geocoder:
 
 
 GeocoderDep = Annotated[Geocoder, Depends(get_geocoder)]
+
+
+def get_tuning(session: SessionDep, settings: SettingsDep) -> Tuning:
+    """The match weights and half-distance in force (admins may change them at run time)."""
+    return current_tuning(session, settings)
+
+
+TuningDep = Annotated[Tuning, Depends(get_tuning)]
 
 
 def get_page(

@@ -2,7 +2,7 @@
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,17 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "network": 0.35,
     "activity": 0.25,
 }
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How matches are scored: each component's weight and the proximity half-distance."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    half_distance_km: float = 30.0
+
+
+DEFAULT_TUNING = Tuning()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from radar.models.idea import Idea, IdeaActionField, IdeaParticipant, IdeaTopic
 from radar.models.match import MatchFeedback
 from radar.models.news import News, NewsTopic
 from radar.models.rate_limit import RateLimitWindow
+from radar.models.setting import StoredSetting
 from radar.models.topic import Topic, TopicActionField
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "News",
     "NewsTopic",
     "RateLimitWindow",
+    "StoredSetting",
     "Topic",
     "TopicActionField",
     "WorkingGroup",

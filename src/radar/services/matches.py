@@ -3,7 +3,7 @@ precision they may see."""
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,9 +15,10 @@ from sqlmodel import Session, col
 from radar.errors import FieldError, Forbidden, InvalidInput
 from radar.matching import signals
 from radar.matching.engine import (
-    DEFAULT_WEIGHTS,
+    DEFAULT_TUNING,
     ActorScores,
     MatchEngine,
+    Tuning,
     score_actor,
     score_profile,
     top_positions,
@@ -82,7 +83,7 @@ def match_actor(
     min_score: float = 0.0,
     exclude_partners: bool = False,
     limit: int = 20,
-    half_distance_km: float = 30.0,
+    tuning: Tuning = DEFAULT_TUNING,
     near: Near | None = None,
     radius_km: float | None = None,
 ) -> ActorMatches:
@@ -94,7 +95,7 @@ def match_actor(
     q = index.position.get(actor_id)
     if q is None:  # written after the index's snapshot was read: the next request has it
         return ActorMatches(data=[])
-    scores = score_actor(index, q, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
+    scores = score_actor(index, q, weights=tuning.weights, half_distance_km=tuning.half_distance_km)
     allowed = _filtered(index, principal, scores, kinds, districts, min_score)
     allowed[q] = False
     if near is not None and near.radius_km is not None:
@@ -117,7 +118,7 @@ def match_actor(
     for other in dismissed:
         if (i := index.position.get(other)) is not None:
             allowed[i] = False
-    return _ranked(session, index, q, scores, allowed, limit, accepted)
+    return _ranked(session, index, q, scores, allowed, limit, accepted, tuning.weights)
 
 
 def _ranked(
@@ -128,6 +129,7 @@ def _ranked(
     allowed: BoolArray,
     limit: int,
     accepted: set[uuid.UUID],
+    weights: Mapping[str, float],
     query_kind: tuple[str, str] | None = None,
 ) -> ActorMatches:
     """The `limit` best allowed actors, each with its score, components and reasons."""
@@ -143,7 +145,7 @@ def _ranked(
                 components={
                     name: round(float(values[c]), 4) for name, values in scores.components.items()
                 },
-                weights=DEFAULT_WEIGHTS,
+                weights=dict(weights),
                 reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in reasons],
                 distance_km=None if np.isnan(distance) else round(distance, 1),
                 feedback="accepted" if index.ids[c] in accepted else None,
@@ -162,7 +164,7 @@ def match_idea(
     districts: Sequence[str] = (),
     min_score: float = 0.0,
     limit: int = 20,
-    half_distance_km: float = 30.0,
+    tuning: Tuning = DEFAULT_TUNING,
     radius_km: float | None = None,
 ) -> ActorMatches:
     """Who could join an idea or joint project, best first: actors whose topics and offers meet
@@ -197,7 +199,7 @@ def match_idea(
         if idea.seeking_kinds or lead_position is None
         else KIND_LABELS[KINDS[int(index.kinds[lead_position])]]
     )
-    filters = _Filters(kinds, districts, min_score, radius_km, limit, half_distance_km)
+    filters = _Filters(kinds, districts, min_score, radius_km, limit, tuning)
     return _match_profile(session, index, principal, query, positions, filters, lead_kind, "idea")
 
 
@@ -211,7 +213,7 @@ def match_group(
     districts: Sequence[str] = (),
     min_score: float = 0.0,
     limit: int = 20,
-    half_distance_km: float = 30.0,
+    tuning: Tuning = DEFAULT_TUNING,
     radius_km: float | None = None,
 ) -> ActorMatches:
     """Whom to invite into a working group, best first: actors on its topics and action
@@ -241,7 +243,7 @@ def match_group(
         lon=lon,
         members=active,
     )
-    filters = _Filters(kinds, districts, min_score, radius_km, limit, half_distance_km)
+    filters = _Filters(kinds, districts, min_score, radius_km, limit, tuning)
     return _match_profile(session, index, principal, query, positions, filters, None, "group")
 
 
@@ -252,7 +254,7 @@ class _Filters:
     min_score: float
     radius_km: float | None
     limit: int
-    half_distance_km: float
+    tuning: Tuning
 
 
 def _match_profile(
@@ -267,7 +269,10 @@ def _match_profile(
 ) -> ActorMatches:
     """Actors for an idea's or group's profile, its members left out."""
     scores = score_profile(
-        index, query, weights=DEFAULT_WEIGHTS, half_distance_km=filters.half_distance_km
+        index,
+        query,
+        weights=filters.tuning.weights,
+        half_distance_km=filters.tuning.half_distance_km,
     )
     allowed = _filtered(
         index, principal, scores, filters.kinds, filters.districts, filters.min_score
@@ -284,7 +289,17 @@ def _match_profile(
                 ]
             )
         allowed &= scores.distances_km <= np.float32(filters.radius_km)
-    return _ranked(session, index, query, scores, allowed, filters.limit, set(), query_kind)
+    return _ranked(
+        session,
+        index,
+        query,
+        scores,
+        allowed,
+        filters.limit,
+        set(),
+        filters.tuning.weights,
+        query_kind,
+    )
 
 
 def _filtered(
@@ -314,7 +329,7 @@ def consortium(
     principal: Principal,
     size: int = 4,
     max_distance_km: float | None = None,
-    half_distance_km: float = 30.0,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> Consortium:
     """A team of `size` actors for an idea that together cover the topics and kinds it seeks:
     chosen greedily, each for what it adds to what the team (and the idea's participants)
@@ -326,7 +341,7 @@ def consortium(
         idea_id=idea_id,
         principal=principal,
         limit=200,
-        half_distance_km=half_distance_km,
+        tuning=tuning,
         radius_km=max_distance_km,
     ).data
     index = engine.index(session)
@@ -407,7 +422,7 @@ def match_actor_ideas(
     min_score: float = 0.0,
     radius_km: float | None = None,
     limit: int = 20,
-    half_distance_km: float = 30.0,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> IdeaMatches:
     """The ideas and joint projects the actor could join, best first (open and running ones
     by default; those it is in already left out); 404 when the caller may not see the actor."""
@@ -459,7 +474,7 @@ def match_actor_ideas(
         )
         fit = score_joinable(
             index, c, profile, liveliness=_liveliness(len(members), most),
-            half_distance_km=half_distance_km,
+            weights=tuning.weights, half_distance_km=tuning.half_distance_km,
         )  # fmt: skip
         if fit.score < min_score or _outside(fit.distance_km, radius_km):
             continue
@@ -477,7 +492,7 @@ def match_actor_ideas(
                 ),
                 score=fit.score,
                 components=fit.components,
-                weights=DEFAULT_WEIGHTS,
+                weights=dict(tuning.weights),
                 reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in fit.reasons],
                 distance_km=fit.distance_km,
             )
@@ -495,7 +510,7 @@ def match_actor_groups(
     min_score: float = 0.0,
     radius_km: float | None = None,
     limit: int = 20,
-    half_distance_km: float = 30.0,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> GroupMatches:
     """The working groups the actor could join, best first (those it is in or asked to join
     left out); 404 when the caller may not see the actor."""
@@ -536,7 +551,7 @@ def match_actor_groups(
         )
         fit = score_joinable(
             index, c, profile, liveliness=_liveliness(len(active), most),
-            half_distance_km=half_distance_km,
+            weights=tuning.weights, half_distance_km=tuning.half_distance_km,
         )  # fmt: skip
         if fit.score < min_score or _outside(fit.distance_km, radius_km):
             continue
@@ -548,7 +563,7 @@ def match_actor_groups(
                 group=MatchedGroup(id=group.id, name=group.name, join_policy=group.join_policy),
                 score=fit.score,
                 components=fit.components,
-                weights=DEFAULT_WEIGHTS,
+                weights=dict(tuning.weights),
                 reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in fit.reasons],
                 distance_km=fit.distance_km,
             )
@@ -575,7 +590,7 @@ def best_pairs(
     engine: MatchEngine,
     query: MatchQuery,
     principal: Principal,
-    half_distance_km: float = 30.0,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> MatchPairs:
     """The best-scoring pairs of actors the caller may see, one from `among` and one from
     `with` (or both from `among`), each pair once, best first (analysts and admins)."""
@@ -599,7 +614,9 @@ def best_pairs(
         )
     best: dict[tuple[int, int], float] = {}
     for a in sources.tolist():
-        scores = score_actor(index, a, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
+        scores = score_actor(
+            index, a, weights=tuning.weights, half_distance_km=tuning.half_distance_km
+        )
         allowed = other.copy()
         allowed[a] = False
         if query.exclude_partners:
@@ -612,7 +629,9 @@ def best_pairs(
     labels = _field_labels(session)
     pairs = []
     for (a, b), _ in ranked:
-        scores = score_actor(index, a, weights=DEFAULT_WEIGHTS, half_distance_km=half_distance_km)
+        scores = score_actor(
+            index, a, weights=tuning.weights, half_distance_km=tuning.half_distance_km
+        )
         distance = float(scores.distances_km[b])
         pairs.append(
             MatchedPair(

@@ -6,9 +6,10 @@ from fastapi import Query
 from sqlmodel import SQLModel
 
 from radar.api.auth import PrincipalDep, authenticated_router
-from radar.api.deps import GeocoderDep, SessionDep
+from radar.api.deps import GeocoderDep, SessionDep, SettingsDep
 from radar.api.errors import problems
-from radar.services import actors, ideas
+from radar.models.setting import MatchTuningPublic, MatchTuningUpdate
+from radar.services import actors, ideas, tuning
 from radar.services.access import require_admin
 
 router = authenticated_router(prefix="/v1/admin", tags=["admin"])
@@ -47,3 +48,31 @@ def retry_geocoding(
             for r in reports
         ]
     )
+
+
+@router.get("/match-tuning", response_model=MatchTuningPublic, responses=problems(403))
+def read_match_tuning(
+    session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+) -> MatchTuningPublic:
+    """The weights and proximity half-distance matches are scored with now, and the defaults
+    (the weights that measure best on real collaborations) (admins)."""
+    return tuning.read_tuning(session, settings, principal)
+
+
+@router.patch(
+    "/match-tuning", response_model=MatchTuningPublic, responses=problems(403, 422, body=True)
+)
+def change_match_tuning(
+    body: MatchTuningUpdate, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+) -> MatchTuningPublic:
+    """Change component weights (those given; each in [0, 1], normalised to sum to 1 when
+    scoring) and/or the half-distance, for every process from its next match (admins)."""
+    return tuning.change_tuning(session, settings, principal, body)
+
+
+@router.delete("/match-tuning", response_model=MatchTuningPublic, responses=problems(403))
+def reset_match_tuning(
+    session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+) -> MatchTuningPublic:
+    """Back to the default weights (and those of RADAR_MATCH_WEIGHTS) (admins)."""
+    return tuning.reset_tuning(session, settings, principal)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
-from radar.api.deps import NearDep, SessionDep, SettingsDep
+from radar.api.deps import NearDep, SessionDep, TuningDep
 from radar.api.errors import problems
 from radar.api.near import resolve_near
 from radar.matching.engine import MatchEngine
@@ -39,7 +39,7 @@ def match_actor(
     actor_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    tuning: TuningDep,
     request: Request,
     near_and_radius: NearDep,
     kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
@@ -75,7 +75,7 @@ def match_actor(
         min_score=min_score,
         exclude_partners=exclude_partners,
         limit=limit,
-        half_distance_km=settings.match_half_distance_km,
+        tuning=tuning,
         near=near,
         radius_km=radius_km,
     )
@@ -88,7 +88,7 @@ def match_actor_ideas(
     actor_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    tuning: TuningDep,
     request: Request,
     status: Annotated[
         list[IdeaStatus], Query(max_length=4, description="Statuses (default: open, running).")
@@ -115,7 +115,7 @@ def match_actor_ideas(
         min_score=min_score,
         radius_km=radius_km,
         limit=limit,
-        half_distance_km=settings.match_half_distance_km,
+        tuning=tuning,
     )
 
 
@@ -126,7 +126,7 @@ def match_actor_groups(
     actor_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    tuning: TuningDep,
     request: Request,
     min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
     radius_km: Annotated[
@@ -145,7 +145,7 @@ def match_actor_groups(
         min_score=min_score,
         radius_km=radius_km,
         limit=limit,
-        half_distance_km=settings.match_half_distance_km,
+        tuning=tuning,
     )
 
 
@@ -154,7 +154,7 @@ def match_idea(
     idea_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    tuning: TuningDep,
     request: Request,
     kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
     district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
@@ -177,7 +177,7 @@ def match_idea(
         districts=district,
         min_score=min_score,
         limit=limit,
-        half_distance_km=settings.match_half_distance_km,
+        tuning=tuning,
         radius_km=radius_km,
     )
 
@@ -187,7 +187,7 @@ def consortium(
     idea_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    tuning: TuningDep,
     request: Request,
     k: Annotated[int, Query(ge=1, le=20, description="Team size proposed.")] = 4,
     max_distance_km: Annotated[
@@ -205,7 +205,7 @@ def consortium(
         principal=principal,
         size=k,
         max_distance_km=max_distance_km,
-        half_distance_km=settings.match_half_distance_km,
+        tuning=tuning,
     )
 
 
@@ -214,7 +214,7 @@ def match_group(
     group_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    tuning: TuningDep,
     request: Request,
     kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
     district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
@@ -237,7 +237,7 @@ def match_group(
         districts=district,
         min_score=min_score,
         limit=limit,
-        half_distance_km=settings.match_half_distance_km,
+        tuning=tuning,
         radius_km=radius_km,
     )
 
@@ -247,7 +247,7 @@ def query_matches(
     body: MatchQuery,
     session: SessionDep,
     principal: PrincipalDep,
-    settings: SettingsDep,
+    tuning: TuningDep,
     request: Request,
 ) -> MatchPairs:
     """The best pairs of actors (analysts and admins): within one set of actors (`among`, by
@@ -259,7 +259,7 @@ def query_matches(
         engine=_engine(request),
         query=body,
         principal=principal,
-        half_distance_km=settings.match_half_distance_km,
+        tuning=tuning,
     )
 
 
