@@ -77,8 +77,8 @@ def explain(
             (value["proximity"] * 0.5, Reason("proximity", f"{km} km entfernt", f"{km} km away"))
         )
     directions = (
-        (q.seeks, index.offers.row(c)[0], ("sucht", "bietet"), ("seeks", "offers")),
-        (q.offers, index.seeks.row(c)[0], ("bietet", "sucht"), ("offers", "seeks")),
+        (q.seeks, index.offers_row(c), ("sucht", "bietet"), ("seeks", "offers")),
+        (q.offers, index.seeks_row(c), ("bietet", "sucht"), ("offers", "seeks")),
     )
     for ours, other, (de_mine, de_theirs), (en_mine, en_theirs) in directions:
         for term in _common(ours, other):
@@ -127,7 +127,7 @@ def _common(a: IntArray, b: IntArray) -> list[int]:
 
 def _shared_terms(index: MatchIndex, q: Profile, c: int) -> list[str]:
     """Labels of the terms both sides carry, rarest first."""
-    theirs, _ = index.actor_terms.row(c)
+    theirs, _ = index.terms_row(c)
     shared = sorted(
         set(q.terms.tolist()) & set(theirs.tolist()), key=lambda t: -float(index.idf[t])
     )

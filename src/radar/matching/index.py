@@ -6,7 +6,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -116,6 +116,25 @@ class MatchIndex:
     partners: Csr  # actor → (actor, tie strength)
     degree: FloatArray  # number of distinct partners
     change_mark: tuple[int, int]
+    # Who takes part in each idea and (actively) in each group, by stored id text: what a
+    # change to one of them touches.
+    idea_members: dict[str, frozenset[int]] = field(default_factory=dict)
+    group_members: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Rows changed since the arrays above were built (incremental refresh): they take
+    # precedence over the CSR rows, which hold `base_size` actors; `alive` is False for
+    # deleted actors.
+    overlay: dict[int, "ActorRow"] = field(default_factory=dict)
+    alive: npt.NDArray[np.bool_] = field(default_factory=lambda: np.ones(0, dtype=bool))
+    base_size: int = -1
+    base_terms: int = -1  # terms the postings (term_actors, offered_by, sought_by) cover
+
+    def __post_init__(self) -> None:
+        if self.base_size < 0:
+            self.base_size = len(self.ids)
+        if self.base_terms < 0:
+            self.base_terms = len(self.terms)
+        if self.alive.size != len(self.ids):
+            self.alive = np.ones(len(self.ids), dtype=bool)
 
     @property
     def size(self) -> int:
@@ -125,6 +144,53 @@ class MatchIndex:
     def term_ids(self) -> dict[str, int]:
         """Term text ("topic:slug", "tag:folded") → term id."""
         return {term: i for i, term in enumerate(self.terms)}
+
+    def terms_row(self, i: int) -> tuple[IntArray, FloatArray]:
+        """Actor `i`'s (term, weight) pairs."""
+        row = self.overlay.get(i)
+        return self.actor_terms.row(i) if row is None else row.term_arrays()
+
+    def offers_row(self, i: int) -> IntArray:
+        row = self.overlay.get(i)
+        return self.offers.row(i)[0] if row is None else _ints(row.offers)
+
+    def seeks_row(self, i: int) -> IntArray:
+        row = self.overlay.get(i)
+        return self.seeks.row(i)[0] if row is None else _ints(row.seeks)
+
+    def partners_row(self, i: int) -> tuple[IntArray, FloatArray]:
+        """Actor `i`'s partners and tie strengths."""
+        row = self.overlay.get(i)
+        if row is None:
+            return self.partners.row(i)
+        ordered = sorted(row.ties)
+        return _ints(ordered), np.array([row.ties[j] for j in ordered], dtype=np.float32)
+
+
+@dataclass
+class ActorRow:
+    """One actor's current data, as the index holds it (see `load_rows`)."""
+
+    id: uuid.UUID
+    name: str
+    kind: int
+    visibility: int
+    district: str | None
+    lat: float
+    lon: float
+    action_fields: int
+    terms: dict[int, float]
+    offers: set[int]
+    seeks: set[int]
+    ties: dict[int, float]
+
+    def term_arrays(self) -> tuple[IntArray, FloatArray]:
+        ordered = sorted(self.terms)
+        return _ints(ordered), np.array([self.terms[t] for t in ordered], dtype=np.float32)
+
+
+def _ints(values: Iterable[int]) -> IntArray:
+    return np.array(sorted(values), dtype=np.int32)
 
 
 def change_mark(session: Session) -> tuple[int, int]:

@@ -34,7 +34,7 @@ def score_joinable(
 ) -> Joinable:
     """Actor `c` against an idea's or group's profile; `liveliness` in [0, 1] stands for the
     activity signal (how many take part already)."""
-    terms, values = index.actor_terms.row(c)
+    terms, values = index.terms_row(c)
     mine = dict(zip(terms.tolist(), values.tolist(), strict=True))
     shared = sorted(set(target.terms.tolist()) & set(mine), key=lambda t: -float(index.idf[t]))
     dot = sum(mine[t] * float(index.idf[t]) ** 2 for t in shared)
@@ -45,12 +45,12 @@ def score_joinable(
     fields = (own_fields & target.action_fields).bit_count() / either if either else 0.0
     distance = _distance(float(index.lat[c]), float(index.lon[c]), target.lat, target.lon)
     proximity = 0.0 if distance is None else 2.0 ** (-distance / half_distance_km)
-    offered = set(index.offers.row(c)[0].tolist()) | set(mine)
+    offered = set(index.offers_row(c).tolist()) | set(mine)
     met = sorted(set(target.seeks.tolist()) & offered)
     complementarity = 1.0 - 2.0 ** (-len(met))
     kind = KINDS[int(index.kinds[c])]
     kinds = float(target.kinds[int(index.kinds[c])])
-    partners = set(index.partners.row(c)[0].tolist())
+    partners = set(index.partners_row(c)[0].tolist())
     known = [m for m in target.partners.tolist() if m in partners]
     network = 1.0 - math.exp(-sum(1.0 / math.log(2.0 + float(index.degree[m])) for m in known))
     components = {

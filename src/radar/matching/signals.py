@@ -40,8 +40,8 @@ class Profile:
 
 def profile_of(index: MatchIndex, q: int) -> Profile:
     """The profile of indexed actor `q`."""
-    terms, weights = index.actor_terms.row(q)
-    partners, ties = index.partners.row(q)
+    terms, weights = index.terms_row(q)
+    partners, ties = index.partners_row(q)
     return Profile(
         terms=terms,
         weights=weights,
@@ -49,8 +49,8 @@ def profile_of(index: MatchIndex, q: int) -> Profile:
         action_fields=int(index.action_fields[q]),
         lat=float(index.lat[q]),
         lon=float(index.lon[q]),
-        offers=index.offers.row(q)[0],
-        seeks=index.seeks.row(q)[0],
+        offers=index.offers_row(q),
+        seeks=index.seeks_row(q),
         kinds=KIND_COMPLEMENT[int(index.kinds[q])],
         partners=partners,
         ties=ties,
@@ -67,9 +67,14 @@ def topic_similarity(index: MatchIndex, q: "int | Profile") -> FloatArray:
     projects, ideas and groups): a shared rare topic counts more than a shared common one."""
     query = _as_profile(index, q)
     scores = np.zeros(index.size, dtype=np.float32)
-    for term, weight in zip(query.terms.tolist(), query.weights.tolist(), strict=True):
-        actors, values = index.term_actors.row(term)
-        scores[actors] += values * np.float32(weight * float(index.idf[term]) ** 2)
+    mine = dict(zip(query.terms.tolist(), query.weights.tolist(), strict=True))
+    for term, weight in mine.items():
+        if term < index.base_terms:
+            actors, values = index.term_actors.row(term)
+            scores[actors] += values * np.float32(weight * float(index.idf[term]) ** 2)
+    for p, row in index.overlay.items():  # rows changed since the postings were built
+        shared = mine.keys() & row.terms.keys()
+        scores[p] = sum(mine[t] * row.terms[t] * float(index.idf[t]) ** 2 for t in shared)
     denominator = index.norms * np.float32(query.norm)
     np.divide(scores, denominator, out=scores, where=denominator > 0)
     return np.clip(scores, 0.0, 1.0, out=scores)
@@ -119,8 +124,12 @@ def complement_score(met_needs: FloatArray, needs_met: FloatArray) -> FloatArray
 def _count_postings(index: MatchIndex, terms: IntArray, *, offered: bool) -> FloatArray:
     postings = index.offered_by if offered else index.sought_by
     counts = np.zeros(index.size, dtype=np.float32)
-    for term in terms.tolist():
-        counts[postings.row(term)[0]] += 1.0
+    wanted = set(terms.tolist())
+    for term in wanted:
+        if term < index.base_terms:
+            counts[postings.row(term)[0]] += 1.0
+    for p, row in index.overlay.items():  # rows changed since the postings were built
+        counts[p] = len(wanted & (row.offers if offered else row.seeks))
     return counts
 
 
@@ -161,7 +170,7 @@ def shared_partners(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, 
     adamic_adar = np.zeros(index.size, dtype=np.float32)
     common = np.zeros(index.size, dtype=np.float32)
     for n, tie in zip(query.partners.tolist(), query.ties.tolist(), strict=True):
-        second, _ = index.partners.row(n)
+        second, _ = index.partners_row(n)
         adamic_adar[second] += np.float32(min(tie, 1.0) / np.log(2.0 + index.degree[n]))
         common[second] += 1.0
     if query.position is not None:

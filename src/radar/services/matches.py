@@ -59,7 +59,12 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 def visible_mask(index: MatchIndex, principal: Principal) -> BoolArray:
-    """True for the indexed actors `principal` may see (the same rule as `visible_actors`)."""
+    """True for the indexed actors `principal` may see (the same rule as `visible_actors`);
+    never for deleted ones."""
+    return _visible(index, principal) & index.alive
+
+
+def _visible(index: MatchIndex, principal: Principal) -> BoolArray:
     if principal.is_admin:
         return np.ones(index.size, dtype=bool)
     public: BoolArray = index.visibility == VISIBILITIES.index(Visibility.public)
@@ -113,7 +118,7 @@ def match_actor(
             )
         allowed &= scores.distances_km <= np.float32(radius_km)
     if exclude_partners:
-        allowed[index.partners.row(q)[0]] = False
+        allowed[index.partners_row(q)[0]] = False
     dismissed, accepted = feedback.dismissed_and_accepted(session, actor_id)
     for other in dismissed:
         if (i := index.position.get(other)) is not None:
@@ -402,7 +407,7 @@ def _topics_of(index: MatchIndex, actor_id: uuid.UUID, slugs: Sequence[str]) -> 
     i = index.position.get(actor_id)
     if i is None:
         return []
-    carried = set(index.actor_terms.row(i)[0].tolist()) | set(index.offers.row(i)[0].tolist())
+    carried = set(index.terms_row(i)[0].tolist()) | set(index.offers_row(i).tolist())
     ids = index.term_ids
     return [slug for slug in slugs if ids.get(topic_term(slug), -1) in carried]
 
@@ -620,7 +625,7 @@ def best_pairs(
         allowed = other.copy()
         allowed[a] = False
         if query.exclude_partners:
-            allowed[index.partners.row(a)[0]] = False
+            allowed[index.partners_row(a)[0]] = False
         if query.min_score > 0:
             allowed &= scores.total >= np.float32(query.min_score)
         for b in top_positions(scores.total, allowed, query.limit):
