@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from radar.matching import signals
 from radar.matching.index import MatchIndex, build_index, change_mark
+from radar.matching.refresh import refresh
 
 COMPONENTS = (
     "topics",
@@ -120,21 +121,32 @@ def top_positions(
 
 
 class MatchEngine:
-    """Holds the index of one process and rebuilds it when the database changed: every write
-    records an event, so any process sees any other's writes at its next match."""
+    """Holds the index of one process and brings it up to date when the database changed:
+    every write records an event, so any process sees any other's writes at its next match."""
 
     def __init__(self, build: Callable[[Session], MatchIndex] = build_index) -> None:
         self._build = build
         self._index: MatchIndex | None = None
         self._lock = threading.Lock()
+        self.builds = 0  # full builds and incremental refreshes so far
+        self.refreshes = 0
 
     def index(self, session: Session) -> MatchIndex:
-        """The index, rebuilt first if any write committed since it was built."""
+        """The index as of the last committed write: refreshed from the events since it was
+        built when only a few actors changed, rebuilt when many did."""
         mark = change_mark(session)
         current = self._index
         if current is not None and current.change_mark == mark:
             return current
         with self._lock:
-            if self._index is None or self._index.change_mark != mark:
-                self._index = self._build(session)
-            return self._index
+            current = self._index
+            if current is None or current.change_mark != mark:
+                fresher = None if current is None else refresh(session, current, mark)
+                if fresher is None:
+                    fresher = self._build(session)
+                    self.builds += 1
+                else:
+                    self.refreshes += 1
+                self._index = fresher
+                return fresher
+            return current

@@ -116,10 +116,10 @@ class MatchIndex:
     partners: Csr  # actor → (actor, tie strength)
     degree: FloatArray  # number of distinct partners
     change_mark: tuple[int, int]
-    # Who takes part in each idea and (actively) in each group, by stored id text: what a
-    # change to one of them touches.
-    idea_members: dict[str, frozenset[int]] = field(default_factory=dict)
-    group_members: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Who takes part in each idea and (actively) in each group: what a change to one of them
+    # touches.
+    idea_members: dict[uuid.UUID, frozenset[int]] = field(default_factory=dict)
+    group_members: dict[uuid.UUID, frozenset[int]] = field(default_factory=dict)
     # Rows changed since the arrays above were built (incremental refresh): they take
     # precedence over the CSR rows, which hold `base_size` actors; `alive` is False for
     # deleted actors.
@@ -286,8 +286,8 @@ def build_index(session: Session) -> MatchIndex:
     ):
         fields[position[actor_id]] |= field_bit[slug]
     ties: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
-    _add_idea_signals(session, position, terms, weights, ties)
-    _add_group_signals(session, position, terms, weights, ties)
+    idea_members = _add_idea_signals(session, position, terms, weights, ties)
+    group_members = _add_group_signals(session, position, terms, weights, ties)
 
     n_terms = len(terms.labels)
     ids = [uuid.UUID(row[0]) for row in rows]
@@ -327,6 +327,8 @@ def build_index(session: Session) -> MatchIndex:
         partners=partners,
         degree=np.diff(partners.starts).astype(np.float32),
         change_mark=mark,
+        idea_members={uuid.UUID(k): frozenset(v) for k, v in idea_members.items()},
+        group_members={uuid.UUID(k): frozenset(v) for k, v in group_members.items()},
     )
 
 
@@ -341,7 +343,7 @@ def _add_idea_signals(
     terms: _Terms,
     weights: list[dict[int, float]],
     ties: list[dict[int, float]],
-) -> None:
+) -> dict[str, set[int]]:
     idea_terms: dict[str, list[int]] = defaultdict(list)
     for idea_id, slug in session.execute(
         select(_key(IdeaTopic.idea_id), col(IdeaTopic.topic_slug))
@@ -363,6 +365,7 @@ def _add_idea_signals(
         ordered = sorted(participants)
         _spread(ordered, idea_terms.get(idea_id, []), _PROJECT_WEIGHT, weights)
         _tie(ordered, _IDEA_TIE, ties)
+    return members
 
 
 def _add_group_signals(
@@ -371,7 +374,7 @@ def _add_group_signals(
     terms: _Terms,
     weights: list[dict[int, float]],
     ties: list[dict[int, float]],
-) -> None:
+) -> dict[str, list[int]]:
     group_terms: dict[str, list[int]] = defaultdict(list)
     for group_id, slug in session.execute(
         select(_key(GroupTopic.group_id), col(GroupTopic.topic_slug))
@@ -387,6 +390,7 @@ def _add_group_signals(
     for group_id, group_members in members.items():
         _spread(group_members, group_terms.get(group_id, []), _GROUP_WEIGHT, weights)
         _tie(group_members, _GROUP_TIE, ties)
+    return members
 
 
 def _spread(
