@@ -8,7 +8,8 @@ network from joint projects of 2–8 participants (one per 4 actors). They are w
 SQLAlchemy core into a temporary SQLite database migrated to head; the index is built from it
 as the service builds it. Prints index build time, peak memory (tracemalloc) and p50/p95 of one
 query (score every actor, take the top 20), beside a naive pairwise Python scorer using geopy
-distances (on a sample of candidates, extrapolated to N).
+distances (on a sample of candidates, extrapolated to N); then the incremental refresh of the
+index after 1 and after 100 actor updates, and a query's p50 with those in the overlay.
 """
 
 import argparse
@@ -20,14 +21,16 @@ import tracemalloc
 import uuid
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 
 from radar.db import make_engine, session_scope, upgrade
-from radar.matching.engine import score_actor, top_positions
+from radar.matching.engine import MatchEngine, score_actor, top_positions
 from radar.matching.index import MatchIndex, build_index
 from radar.models.action_field import ActionField
-from radar.models.actor import Actor, ActorActionField
+from radar.models.actor import Actor, ActorActionField, ActorUpdate
 from radar.models.idea import Idea, IdeaParticipant
+from radar.services import actors
+from radar.services.access import SYSTEM
 
 TAGS = [f"Thema {i}" for i in range(300)]
 KINDS = ["company"] * 6 + ["university", "research_institute", "startup", "network"]
@@ -116,12 +119,45 @@ def naive_ms(index: MatchIndex, q: int, sample: int) -> float:
     return (time.perf_counter() - start) * 1000 * index.size / sample
 
 
+def refresh_times(
+    engine: Engine, index: MatchIndex, rng: random.Random
+) -> tuple[float, float, float]:
+    """Incremental refresh after one actor update and after 100 (through the service, which
+    records the events), and the p50 of a match with those 100 in the overlay."""
+    matcher = MatchEngine(build=lambda session: index)
+    with session_scope(engine, write=False) as session:
+        matcher.index(session)
+    times = []
+    for count in (1, 100):
+        chosen = rng.sample(index.ids, count)
+        with session_scope(engine) as session:
+            for actor_id in chosen:
+                actors.update_actor(
+                    session, actor_id=actor_id, principal=SYSTEM,
+                    data=ActorUpdate(tags=[f"Neu {rng.randint(0, 50)}", "Galvanik"]),
+                )  # fmt: skip
+        with session_scope(engine, write=False) as session:
+            start = time.perf_counter()
+            matcher.index(session)
+            times.append((time.perf_counter() - start) * 1000)
+    with session_scope(engine, write=False) as session:
+        fresh = matcher.index(session)
+    assert matcher.refreshes == 2, "expected incremental refreshes"
+    samples = []
+    for q in rng.sample(range(fresh.size), 100):
+        start = time.perf_counter()
+        score_actor(fresh, q)
+        samples.append((time.perf_counter() - start) * 1000)
+    return times[0], times[1], statistics.median(samples)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     rows = []
+    refreshes: list[tuple[int, float, float, float]] = []
     for n in args.sizes:
         rng = random.Random(n)
         with tempfile.TemporaryDirectory() as tmp:
@@ -139,6 +175,7 @@ def main() -> None:
                 index = build_index(session)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
+            refresh_ms = refresh_times(engine, index, rng)
             engine.dispose()
         samples = []
         allowed_all = index.visibility >= 0
@@ -153,6 +190,7 @@ def main() -> None:
         p50, p95 = statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
         naive = naive_ms(index, 0, min(n, 20_000))
         rows.append((n, build_s, peak / 2**20, p50, p95, naive))
+        refreshes.append((n, *refresh_ms))
     print("| actors | index build | peak memory | p50 | p95 | naive Python (geopy) | speed-up |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for n, build_s, peak_mb, p50, p95, naive in rows:
@@ -160,6 +198,11 @@ def main() -> None:
             f"| {n:,} | {build_s:.1f} s | {peak_mb:.0f} MiB | {p50:.1f} ms | {p95:.1f} ms "
             f"| {naive:,.0f} ms | {naive / p50:.0f}× |"
         )
+    print()
+    print("| actors | refresh after 1 write | after 100 writes | p50 with 100 changed |")
+    print("| --- | --- | --- | --- |")
+    for n, one, hundred, p50_overlay in refreshes:
+        print(f"| {n:,} | {one:.0f} ms | {hundred:.0f} ms | {p50_overlay:.1f} ms |")
 
 
 if __name__ == "__main__":
