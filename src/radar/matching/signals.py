@@ -165,13 +165,16 @@ def kind_complement(index: MatchIndex, q: "int | Profile") -> FloatArray:
 
 def shared_partners(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, FloatArray]:
     """Adamic–Adar over the collaboration network (partners through joint projects, ideas,
-    working groups), and the number of partners shared; the signal is 1 − e^(−score)."""
+    working groups), each path weighted by how closely both sides work with the partner in
+    between (the geometric mean of the two ties: repeated and small-team collaborations
+    count more), and the number of partners shared; the signal is 1 − e^(−score)."""
     query = _as_profile(index, q)
     adamic_adar = np.zeros(index.size, dtype=np.float32)
     common = np.zeros(index.size, dtype=np.float32)
     for n, tie in zip(query.partners.tolist(), query.ties.tolist(), strict=True):
-        second, _ = index.partners_row(n)
-        adamic_adar[second] += np.float32(min(tie, 1.0) / np.log(2.0 + index.degree[n]))
+        second, ties = index.partners_row(n)
+        scale = np.float32(np.sqrt(tie) / np.log(2.0 + index.degree[n]))
+        adamic_adar[second] += np.sqrt(ties) * scale
         common[second] += 1.0
     if query.position is not None:
         adamic_adar[query.position] = common[query.position] = 0.0
