@@ -138,6 +138,9 @@ def _ranked(
     query_kind: tuple[str, str] | None = None,
 ) -> ActorMatches:
     """The `limit` best allowed actors, each with its score, components and reasons."""
+    if not isinstance(query, signals.Profile):
+        query_kind = KIND_LABELS[KINDS[int(index.kinds[query])]]
+        query = signals.profile_of(index, query)  # once, not per suggestion
     field_labels = _field_labels(session)
     matches = []
     for c in top_positions(scores.total, allowed, limit):

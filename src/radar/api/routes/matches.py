@@ -5,6 +5,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Request, Response, status
+from sqlmodel import SQLModel
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import NearDep, SessionDep, TuningDep
@@ -52,7 +53,7 @@ def match_actor(
     near_actor: Annotated[
         uuid.UUID | None, Query(description="Measure `radius_km` from where this actor is.")
     ] = None,
-) -> ActorMatches:
+) -> Response:
     """The actors that could best work with this one, best first: each with its total score,
     every signal's contribution (shared topics weighted by rarity, action fields, proximity,
     offers meeting needs, complementary kinds, shared partners, activity) and readable reasons
@@ -65,7 +66,7 @@ def match_actor(
         if point is not None or near_actor is not None
         else None
     )
-    return matches.match_actor(
+    found = matches.match_actor(
         session,
         engine=_engine(request),
         actor_id=actor_id,
@@ -79,6 +80,12 @@ def match_actor(
         near=near,
         radius_km=radius_km,
     )
+    return _json(found)
+
+
+def _json(model: SQLModel) -> Response:
+    """A response built by the service already: serialised once, not validated again."""
+    return Response(content=model.model_dump_json(), media_type="application/json")
 
 
 @router.get(
