@@ -85,6 +85,7 @@ def settings(database_url: str) -> Settings:
         event_feed_settle_seconds=0,
         rate_limit_per_minute=0,
         anonymous_rate_limit_per_minute=0,
+        webhooks_dispatch_in_process=False,  # tests run dispatchers themselves
     )
 
 

@@ -1,4 +1,5 @@
-"""The `radar` command: serve, db, demo, token, geocode, import, export, match, openapi."""
+"""The `radar` command: serve, worker, db, demo, token, geocode, import, export, match,
+openapi."""
 
 import argparse
 import csv
@@ -141,6 +142,12 @@ def _parser() -> argparse.ArgumentParser:
         "--output", type=Path, default=None, help="file to write (default: standard output)"
     )
     match.set_defaults(handler=_match)
+
+    worker = commands.add_parser(
+        "worker", help="deliver webhooks: claim due deliveries, send them signed, retry"
+    )
+    worker.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    worker.set_defaults(handler=_worker)
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument(
@@ -406,6 +413,34 @@ def _actor_set(args: argparse.Namespace, side: str) -> dict[str, list[str]]:
 
 def _has_side(args: argparse.Namespace, side: str) -> bool:
     return any(_actor_set(args, side).values())
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from radar.webhooks.dispatcher import Dispatcher
+
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    dispatcher = Dispatcher(
+        engine,
+        allow_private=settings.webhooks_allow_private,
+        lease=timedelta(seconds=settings.webhooks_lease_seconds),
+    )
+    try:
+        if args.once:
+            print(f"{dispatcher.run_until_idle()} deliveries attempted", file=sys.stderr)
+            return 0
+        stop = threading.Event()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: stop.set())
+        log.info("webhook worker running")
+        dispatcher.run_forever(stop)
+    finally:
+        dispatcher.close()
+        engine.dispose()
+    return 0
 
 
 def _messages(error: RadarError | ValidationError) -> list[str]:

@@ -117,6 +117,24 @@ class Settings(BaseSettings):
             raise ValueError("match weights are between 0 and 1")
         return value
 
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Development and tests only: let webhooks go to http:// and to private, "
+        "loopback and other non-public addresses.",
+    )
+    webhooks_dispatch_in_process: bool = Field(
+        default=True,
+        description="Run a webhook dispatcher inside each API process (so `radar serve` "
+        "alone delivers); turn off when `radar worker` processes do it.",
+    )
+
+    webhooks_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How long a worker holds the deliveries it claimed; a crashed worker's "
+        "come back after it.",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to connect to; creates the data directory for the SQLite default."""
         if self.database_url:

@@ -1,5 +1,6 @@
 """The FastAPI application factory."""
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,10 +27,12 @@ from radar.api.routes import (
     statistics,
     taxonomy,
     transfer,
+    webhooks,
 )
 from radar.db import make_engine
 from radar.matching.engine import MatchEngine
 from radar.settings import Settings, get_settings
+from radar.webhooks.dispatcher import Dispatcher
 
 DESCRIPTION = """
 Radar keeps the actors of a regional innovation cluster — companies, universities, research
@@ -48,7 +51,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = None
+        if settings.webhooks_dispatch_in_process:
+            dispatcher = Dispatcher(app.state.engine, allow_private=settings.webhooks_allow_private)
+            worker = threading.Thread(
+                target=dispatcher.run_forever, args=(stop,), name="webhooks", daemon=True
+            )
+            worker.start()
         yield
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=20)
         if engine is None:
             app.state.engine.dispose()
 
@@ -86,8 +100,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         map,
         admin,
         transfer,
+        webhooks,
     ):
         app.include_router(module.router)
+    webhooks.document_webhooks(app)
     return app
 
 

@@ -12,6 +12,7 @@ from radar.models.news import News, NewsTopic
 from radar.models.rate_limit import RateLimitWindow
 from radar.models.setting import StoredSetting
 from radar.models.topic import Topic, TopicActionField
+from radar.models.webhook import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Account",
@@ -37,5 +38,8 @@ __all__ = [
     "StoredSetting",
     "Topic",
     "TopicActionField",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkingGroup",
 ]

@@ -12,6 +12,8 @@ from sqlmodel import Session, col
 from radar.models.base import new_id, utcnow
 from radar.models.event import Event, EventPublic, EventsPage
 from radar.services.access import Principal, require_signed_in
+from radar.webhooks import outbox
+from radar.webhooks.outbox import OutgoingEvent
 
 # Personal data stays out of the outbox: events reach partner platforms through webhooks.
 PERSONAL_FIELDS = frozenset({"contact_email", "contact_phone"})
@@ -36,6 +38,10 @@ def record_event(
         private=private,
     )
     session.add(event)
+    outbox.queue_deliveries(
+        session,
+        [OutgoingEvent(event.id, type, event.created_at, event.payload, private)],
+    )
     return event
 
 
@@ -51,7 +57,7 @@ def record_events(
     if not snapshots:
         return
     now = utcnow()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": new_id(),
             "type": type,
@@ -64,6 +70,10 @@ def record_events(
         for entity_id, payload, private in snapshots
     ]
     session.execute(sa.insert(Event), rows)
+    outbox.queue_deliveries(
+        session,
+        [OutgoingEvent(r["id"], type, now, r["payload"], r["private"]) for r in rows],
+    )
 
 
 def _without_personal(payload: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Webhooks for partner platforms: signing, the SSRF guard, the event catalogue, dispatching."""

@@ -1,0 +1,30 @@
+"""The events partners can subscribe to, and how a subscription's patterns select them."""
+
+from collections.abc import Iterable
+
+EVENT_TYPES: dict[str, str] = {
+    "actor.created": "An actor profile was created.",
+    "actor.updated": "An actor profile changed (or was geocoded again).",
+    "actor.deleted": "An actor profile was deleted (erasure); the data carries no contacts.",
+    "idea.created": "A project idea or joint project was created.",
+    "idea.updated": "An idea changed, or its participants did.",
+    "idea.deleted": "An idea was deleted.",
+    "group.created": "A working group was created.",
+    "group.updated": "A working group changed.",
+    "group.deleted": "A working group was deleted.",
+    "group.member_joined": "An actor joined a working group (or was approved).",
+    "group.member_left": "An actor left a working group.",
+    "news.published": "A news item was published.",
+    "webhook.disabled": "A subscription was disabled after failing for five days, or on 410.",
+    "ping": "A test event sent on request (`POST /v1/webhooks/{id}/ping`).",
+}
+
+
+def matches(patterns: Iterable[str], event_type: str) -> bool:
+    """Whether an event type is selected by any of `patterns` (`actor.*`, `*`, exact)."""
+    for pattern in patterns:
+        if pattern == "*" or pattern == event_type:
+            return True
+        if pattern.endswith(".*") and event_type.startswith(pattern[:-1]):
+            return True
+    return False

@@ -1,0 +1,327 @@
+"""The dispatcher: claims due deliveries with a lease (committed before sending), posts each
+signed, and records the attempt — success, a retry on the schedule, or the end.
+
+Retries come 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h after the failures, each ±20 %;
+`Retry-After` on 429 and 503 is honoured; 410 disables the subscription at once, and so do five
+days of failures in a row (recording `webhook.disabled`). Time comes from an injected clock."""
+
+import json
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
+
+from radar.db import session_scope
+from radar.models.base import utcnow
+from radar.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from radar.webhooks import signing, ssrf
+
+log = logging.getLogger("radar.webhooks")
+
+RETRY_DELAYS = [
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+    timedelta(hours=10),
+]
+JITTER = 0.2
+DISABLE_AFTER = timedelta(days=5)
+TIMEOUT_SECONDS = 15.0
+MAX_RETRY_AFTER = timedelta(days=1)
+BODY_LOGGED = 2048
+SECRET_OVERLAP = timedelta(hours=24)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    latency_ms: float | None
+    body: str | None
+    error: str | None
+    retry_after: timedelta | None = None
+
+
+class Dispatcher:
+    """Sends due webhook deliveries; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        allow_private: bool = False,
+        clock: Clock = utcnow,
+        transport: httpx.BaseTransport | None = None,
+        resolve: ssrf.Resolver = ssrf.system_resolver,
+        rng: random.Random | None = None,
+        batch_size: int = 50,
+        lease: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self.engine = engine
+        self.allow_private = allow_private
+        self.clock = clock
+        self.resolve = resolve
+        self.rng = rng or random.Random()
+        self.batch_size = batch_size
+        self.lease = lease
+        self.client = httpx.Client(
+            timeout=TIMEOUT_SECONDS, follow_redirects=False, transport=transport
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def run_once(self) -> int:
+        """Claim one batch of due deliveries and attempt each; how many were attempted."""
+        claimed = self.claim()
+        for delivery_id in claimed:
+            self.attempt(delivery_id)
+        return len(claimed)
+
+    def run_until_idle(self, *, max_rounds: int = 1000) -> int:
+        """Attempt due deliveries until none is due now (tests and `radar worker --once`)."""
+        total = 0
+        for _ in range(max_rounds):
+            done = self.run_once()
+            total += done
+            if not done:
+                break
+        return total
+
+    def run_forever(self, stop: threading.Event, *, idle_seconds: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # a worker keeps going: the lease brings the batch back
+                log.exception("webhook dispatch failed; retrying")
+                busy = 0
+            if not busy:
+                stop.wait(idle_seconds)
+
+    # -- claiming ---------------------------------------------------------------------------
+
+    def claim(self) -> list[uuid.UUID]:
+        """Take a lease on up to `batch_size` due deliveries and commit it before sending:
+        another worker skips them until the lease runs out (a crashed worker's come back)."""
+        now = self.clock()
+        due = (
+            select(col(WebhookDelivery.id))
+            .where(
+                col(WebhookDelivery.status) == DeliveryStatus.pending,
+                col(WebhookDelivery.next_attempt_at) <= now,
+                sa.or_(
+                    col(WebhookDelivery.lease_until).is_(None),
+                    col(WebhookDelivery.lease_until) < now,
+                ),
+            )
+            .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.created_at))
+            .limit(self.batch_size)
+        )
+        claimed: list[uuid.UUID] = []
+        with session_scope(self.engine) as session:
+            if self.engine.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            candidates = list(session.execute(due).scalars())
+            for delivery_id in candidates:
+                # A conditional update: on SQLite (no row locks) only one worker wins it.
+                won = session.execute(
+                    sa.update(WebhookDelivery)
+                    .where(
+                        col(WebhookDelivery.id) == delivery_id,
+                        col(WebhookDelivery.status) == DeliveryStatus.pending,
+                        sa.or_(
+                            col(WebhookDelivery.lease_until).is_(None),
+                            col(WebhookDelivery.lease_until) < now,
+                        ),
+                    )
+                    .values(lease_until=now + self.lease)
+                    .execution_options(synchronize_session=False)
+                )
+                if won.rowcount == 1:  # type: ignore[attr-defined]
+                    claimed.append(delivery_id)
+        return claimed
+
+    # -- one attempt ------------------------------------------------------------------------
+
+    def attempt(self, delivery_id: uuid.UUID) -> None:
+        with session_scope(self.engine, write=False) as session:
+            delivery = session.get(WebhookDelivery, delivery_id)
+            subscription = (
+                None
+                if delivery is None
+                else session.get(WebhookSubscription, delivery.subscription_id)
+            )
+            if delivery is None or subscription is None:
+                return
+            session.expunge_all()
+        if not subscription.enabled:
+            self._finish(delivery_id, None, DeliveryStatus.failed, error="subscription disabled")
+            return
+        outcome = self.send(subscription, delivery)
+        self._record(delivery, subscription, outcome)
+
+    def send(self, subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcome:
+        """POST the delivery, signed with the current (and during a rotation the previous)
+        secret, to the address the SSRF guard checked just now."""
+        now = self.clock()
+        try:
+            target = ssrf.check(
+                subscription.url, allow_private=self.allow_private, resolve=self.resolve
+            )
+        except ssrf.UnsafeUrl as error:
+            return Outcome(None, None, None, f"refused: {error}")
+        body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
+        keys = [subscription.secret]
+        if subscription.previous_secret and (
+            subscription.previous_secret_expires_at is None
+            or subscription.previous_secret_expires_at > now
+        ):
+            keys.append(subscription.previous_secret)
+        headers = signing.headers(keys, str(delivery.event_id), int(now.timestamp()), body)
+        headers["content-type"] = "application/json"
+        headers["user-agent"] = "Radar-Webhooks/1"
+        url = httpx.URL(subscription.url)
+        default_port = 443 if url.scheme == "https" else 80
+        headers["host"] = (
+            target.host if target.port == default_port else f"{target.host}:{target.port}"
+        )
+        extensions = {"sni_hostname": target.host} if url.scheme == "https" else {}
+        pinned = url.copy_with(host=target.address)
+        started = time.perf_counter()
+        try:
+            response = self.client.post(
+                pinned, content=body, headers=headers, extensions=extensions
+            )
+        except httpx.HTTPError as error:
+            return Outcome(None, None, None, f"{type(error).__name__}: {error}"[:500])
+        latency = (time.perf_counter() - started) * 1000
+        retry_after = (
+            _retry_after(response.headers.get("retry-after"), now)
+            if response.status_code in (429, 503)
+            else None
+        )
+        return Outcome(
+            response.status_code, round(latency, 1), response.text[:BODY_LOGGED], None, retry_after
+        )
+
+    def _record(
+        self, delivery: WebhookDelivery, subscription: WebhookSubscription, outcome: Outcome
+    ) -> None:
+        now = self.clock()
+        with session_scope(self.engine) as session:
+            row = session.get(WebhookDelivery, delivery.id, with_for_update=True)
+            sub = session.get(WebhookSubscription, subscription.id, with_for_update=True)
+            if row is None or sub is None:
+                return
+            row.attempts += 1
+            session.add(
+                WebhookAttempt(
+                    delivery_id=row.id,
+                    number=row.attempts,
+                    at=now,
+                    status_code=outcome.status_code,
+                    latency_ms=outcome.latency_ms,
+                    response_body=outcome.body,
+                    error=outcome.error,
+                )
+            )
+            row.last_status_code = outcome.status_code
+            row.lease_until = None
+            code = outcome.status_code
+            if code is not None and 200 <= code < 300:
+                row.status = DeliveryStatus.succeeded
+                row.delivered_at = now
+                sub.failing_since = None
+                return
+            if code == 410:
+                row.status = DeliveryStatus.failed
+                _disable(session, sub, now, "the endpoint answered 410 Gone")
+                return
+            if sub.failing_since is None:
+                sub.failing_since = now
+            elif now - sub.failing_since >= DISABLE_AFTER:
+                row.status = DeliveryStatus.failed
+                _disable(session, sub, now, "failing continuously for 5 days")
+                return
+            if row.attempts > len(RETRY_DELAYS):
+                row.status = DeliveryStatus.failed
+                return
+            delay = RETRY_DELAYS[row.attempts - 1]
+            delay = delay * (1 + self.rng.uniform(-JITTER, JITTER))
+            if outcome.retry_after is not None:
+                delay = min(outcome.retry_after, MAX_RETRY_AFTER)
+            row.next_attempt_at = now + delay
+
+    def _finish(
+        self, delivery_id: uuid.UUID, code: int | None, status: DeliveryStatus, *, error: str
+    ) -> None:
+        now = self.clock()
+        with session_scope(self.engine) as session:
+            row = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+            if row is None:
+                return
+            row.attempts += 1
+            row.status = status
+            row.lease_until = None
+            session.add(
+                WebhookAttempt(delivery_id=row.id, number=row.attempts, at=now, error=error)
+            )
+
+
+def _disable(session: Session, subscription: WebhookSubscription, now: datetime, why: str) -> None:
+    from radar.services.events import record_event
+
+    subscription.enabled = False
+    subscription.disabled_reason = why
+    subscription.updated_at = now
+    session.execute(
+        sa.update(WebhookDelivery)
+        .where(
+            col(WebhookDelivery.subscription_id) == subscription.id,
+            col(WebhookDelivery.status) == DeliveryStatus.pending,
+        )
+        .values(status=DeliveryStatus.failed, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    record_event(
+        session,
+        type="webhook.disabled",
+        entity_type="webhook",
+        entity_id=subscription.id,
+        payload={"subscription_id": str(subscription.id), "url": subscription.url, "reason": why},
+        private=True,
+    )
+
+
+def _retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """`Retry-After` in seconds or as an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(timedelta(0), moment - now)
