@@ -88,6 +88,7 @@ def list_subscriptions(
 def read_subscription(
     subscription_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
 ) -> SubscriptionPublic:
+    """One subscription (without its secret: that is shown only when created or rotated)."""
     return SubscriptionPublic.model_validate(
         webhooks.get_subscription(session, subscription_id=subscription_id, principal=principal)
     )
@@ -123,6 +124,7 @@ def update_subscription(
 def delete_subscription(
     subscription_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
 ) -> None:
+    """Stop and remove a subscription with its delivery log."""
     webhooks.delete_subscription(session, subscription_id=subscription_id, principal=principal)
 
 
