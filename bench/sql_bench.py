@@ -90,7 +90,7 @@ qn AS (SELECT coalesce((SELECT norm FROM bench_norm WHERE actor_id = :q), 0) AS 
 nf AS (SELECT count(*) AS n FROM qf),
 maxdeg AS (SELECT greatest(max(deg), 1) AS m FROM bench_degree)
 SELECT a.id,
-    :w_topics * least(1.0, coalesce(topic.dot / nullif(n.norm * qn.norm, 0), 0))  -- LEAST skips NULL
+    :w_topics * least(1.0, coalesce(topic.dot / nullif(n.norm * qn.norm, 0), 0))  -- no NULL
   + :w_fields * coalesce(fields.both_::float / nullif(fields.theirs + nf.n - fields.both_, 0), 0)
   + :w_proximity * coalesce(power(2.0, -(12742 * asin(sqrt(least(1.0,
         power(sin(radians(a.lat - q.lat) / 2), 2)

@@ -59,6 +59,7 @@ class Outcome:
     body: str | None
     error: str | None
     retry_after: timedelta | None = None
+    final: bool = False
 
 
 class Dispatcher:
@@ -93,8 +94,8 @@ class Dispatcher:
     def run_once(self) -> int:
         """Claim one batch of due deliveries and attempt each; how many were attempted."""
         claimed = self.claim()
-        for delivery_id in claimed:
-            self.attempt(delivery_id)
+        if claimed:
+            self.attempt_all(claimed)
         return len(claimed)
 
     def run_until_idle(self, *, max_rounds: int = 1000) -> int:
@@ -107,7 +108,7 @@ class Dispatcher:
                 break
         return total
 
-    def run_forever(self, stop: threading.Event, *, idle_seconds: float = 1.0) -> None:
+    def run_forever(self, stop: threading.Event, *, idle_seconds: float = 0.2) -> None:
         while not stop.is_set():
             try:
                 busy = self.run_once()
@@ -162,22 +163,37 @@ class Dispatcher:
 
     # -- one attempt ------------------------------------------------------------------------
 
-    def attempt(self, delivery_id: uuid.UUID) -> None:
+    def attempt_all(self, delivery_ids: list[uuid.UUID]) -> None:
+        """Send the claimed deliveries, then record every outcome in one transaction."""
         with session_scope(self.engine, write=False) as session:
-            delivery = session.get(WebhookDelivery, delivery_id)
-            subscription = (
-                None
-                if delivery is None
-                else session.get(WebhookSubscription, delivery.subscription_id)
+            deliveries = list(
+                session.execute(
+                    select(WebhookDelivery).where(col(WebhookDelivery.id).in_(delivery_ids))
+                ).scalars()
             )
-            if delivery is None or subscription is None:
-                return
+            wanted = {d.subscription_id for d in deliveries}
+            subscriptions = {
+                s.id: s
+                for s in session.execute(
+                    select(WebhookSubscription).where(col(WebhookSubscription.id).in_(wanted))
+                ).scalars()
+            }
             session.expunge_all()
-        if not subscription.enabled:
-            self._finish(delivery_id, None, DeliveryStatus.failed, error="subscription disabled")
-            return
-        outcome = self.send(subscription, delivery)
-        self._record(delivery, subscription, outcome)
+        order = {delivery_id: i for i, delivery_id in enumerate(delivery_ids)}
+        deliveries.sort(key=lambda d: order[d.id])
+        outcomes = []
+        for delivery in deliveries:
+            subscription = subscriptions.get(delivery.subscription_id)
+            if subscription is None:
+                continue
+            if not subscription.enabled:
+                outcome = Outcome(None, None, None, "subscription disabled", final=True)
+            else:
+                outcome = self.send(subscription, delivery)
+            outcomes.append((delivery, subscription, outcome))
+        with session_scope(self.engine) as session:
+            for delivery, subscription, outcome in outcomes:
+                self._record(session, delivery, subscription, outcome)
 
     def send(self, subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcome:
         """POST the delivery, signed with the current (and during a rotation the previous)
@@ -224,67 +240,58 @@ class Dispatcher:
         )
 
     def _record(
-        self, delivery: WebhookDelivery, subscription: WebhookSubscription, outcome: Outcome
+        self,
+        session: Session,
+        delivery: WebhookDelivery,
+        subscription: WebhookSubscription,
+        outcome: Outcome,
     ) -> None:
         now = self.clock()
-        with session_scope(self.engine) as session:
-            row = session.get(WebhookDelivery, delivery.id, with_for_update=True)
-            sub = session.get(WebhookSubscription, subscription.id, with_for_update=True)
-            if row is None or sub is None:
-                return
-            row.attempts += 1
-            session.add(
-                WebhookAttempt(
-                    delivery_id=row.id,
-                    number=row.attempts,
-                    at=now,
-                    status_code=outcome.status_code,
-                    latency_ms=outcome.latency_ms,
-                    response_body=outcome.body,
-                    error=outcome.error,
-                )
+        row = session.get(WebhookDelivery, delivery.id, with_for_update=True)
+        sub = session.get(WebhookSubscription, subscription.id, with_for_update=True)
+        if row is None or sub is None:
+            return
+        row.attempts += 1
+        session.add(
+            WebhookAttempt(
+                delivery_id=row.id,
+                number=row.attempts,
+                at=now,
+                status_code=outcome.status_code,
+                latency_ms=outcome.latency_ms,
+                response_body=outcome.body,
+                error=outcome.error,
             )
-            row.last_status_code = outcome.status_code
-            row.lease_until = None
-            code = outcome.status_code
-            if code is not None and 200 <= code < 300:
-                row.status = DeliveryStatus.succeeded
-                row.delivered_at = now
-                sub.failing_since = None
-                return
-            if code == 410:
-                row.status = DeliveryStatus.failed
-                _disable(session, sub, now, "the endpoint answered 410 Gone")
-                return
-            if sub.failing_since is None:
-                sub.failing_since = now
-            elif now - sub.failing_since >= DISABLE_AFTER:
-                row.status = DeliveryStatus.failed
-                _disable(session, sub, now, "failing continuously for 5 days")
-                return
-            if row.attempts > len(RETRY_DELAYS):
-                row.status = DeliveryStatus.failed
-                return
-            delay = RETRY_DELAYS[row.attempts - 1]
-            delay = delay * (1 + self.rng.uniform(-JITTER, JITTER))
-            if outcome.retry_after is not None:
-                delay = min(outcome.retry_after, MAX_RETRY_AFTER)
-            row.next_attempt_at = now + delay
-
-    def _finish(
-        self, delivery_id: uuid.UUID, code: int | None, status: DeliveryStatus, *, error: str
-    ) -> None:
-        now = self.clock()
-        with session_scope(self.engine) as session:
-            row = session.get(WebhookDelivery, delivery_id, with_for_update=True)
-            if row is None:
-                return
-            row.attempts += 1
-            row.status = status
-            row.lease_until = None
-            session.add(
-                WebhookAttempt(delivery_id=row.id, number=row.attempts, at=now, error=error)
-            )
+        )
+        row.last_status_code = outcome.status_code
+        row.lease_until = None
+        if outcome.final:  # not to be tried again (its subscription is disabled)
+            row.status = DeliveryStatus.failed
+            return
+        code = outcome.status_code
+        if code is not None and 200 <= code < 300:
+            row.status = DeliveryStatus.succeeded
+            row.delivered_at = now
+            sub.failing_since = None
+            return
+        if code == 410:
+            row.status = DeliveryStatus.failed
+            _disable(session, sub, now, "the endpoint answered 410 Gone")
+            return
+        if sub.failing_since is None:
+            sub.failing_since = now
+        elif now - sub.failing_since >= DISABLE_AFTER:
+            row.status = DeliveryStatus.failed
+            _disable(session, sub, now, "failing continuously for 5 days")
+            return
+        if row.attempts > len(RETRY_DELAYS):
+            row.status = DeliveryStatus.failed
+            return
+        delay = RETRY_DELAYS[row.attempts - 1]
+        delay = delay * (1 + self.rng.uniform(-JITTER, JITTER))
+        if outcome.retry_after is not None:
+            delay = min(outcome.retry_after, MAX_RETRY_AFTER)
+        row.next_attempt_at = now + delay
 
 
 def _disable(session: Session, subscription: WebhookSubscription, now: datetime, why: str) -> None:
