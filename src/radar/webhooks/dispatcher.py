@@ -182,14 +182,17 @@ class Dispatcher:
         order = {delivery_id: i for i, delivery_id in enumerate(delivery_ids)}
         deliveries.sort(key=lambda d: order[d.id])
         outcomes = []
+        gone: set[uuid.UUID] = set()  # answered 410 in this batch: send them nothing more
         for delivery in deliveries:
             subscription = subscriptions.get(delivery.subscription_id)
             if subscription is None:
                 continue
-            if not subscription.enabled:
+            if not subscription.enabled or subscription.id in gone:
                 outcome = Outcome(None, None, None, "subscription disabled", final=True)
             else:
                 outcome = self.send(subscription, delivery)
+                if outcome.status_code == 410:
+                    gone.add(subscription.id)
             outcomes.append((delivery, subscription, outcome))
         with session_scope(self.engine) as session:
             for delivery, subscription, outcome in outcomes:
