@@ -127,6 +127,7 @@ class MatchIndex:
     alive: npt.NDArray[np.bool_] = field(default_factory=lambda: np.ones(0, dtype=bool))
     base_size: int = -1
     base_terms: int = -1  # terms the postings (term_actors, offered_by, sought_by) cover
+    field_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug → (DE, EN)
 
     def __post_init__(self) -> None:
         if self.base_size < 0:
@@ -276,9 +277,13 @@ def build_index(session: Session) -> MatchIndex:
         select(_key(ActorTopic.actor_id), col(ActorTopic.topic_slug))
     ):
         weights[position[actor_id]][terms.topic(slug)] = _OWN_WEIGHT
-    field_slugs = list(
-        session.execute(select(col(ActionField.slug)).order_by(col(ActionField.slug))).scalars()
-    )
+    field_labels = {
+        slug: (de, en)
+        for slug, de, en in session.execute(
+            select(col(ActionField.slug), col(ActionField.label_de), col(ActionField.label_en))
+        )
+    }
+    field_slugs = sorted(field_labels)
     field_bit = {slug: 1 << j for j, slug in enumerate(field_slugs)}
     fields = np.zeros(n, dtype=np.int32)
     for actor_id, slug in session.execute(
@@ -327,6 +332,7 @@ def build_index(session: Session) -> MatchIndex:
         partners=partners,
         degree=np.diff(partners.starts).astype(np.float32),
         change_mark=mark,
+        field_labels=field_labels,
         idea_members={uuid.UUID(k): frozenset(v) for k, v in idea_members.items()},
         group_members={uuid.UUID(k): frozenset(v) for k, v in group_members.items()},
     )

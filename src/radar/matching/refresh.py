@@ -168,6 +168,7 @@ def _patched(
         alive=alive,
         base_size=index.base_size,
         base_terms=index.base_terms,
+        field_labels=index.field_labels,
     )
 
 

@@ -141,25 +141,30 @@ def _ranked(
     if not isinstance(query, signals.Profile):
         query_kind = KIND_LABELS[KINDS[int(index.kinds[query])]]
         query = signals.profile_of(index, query)  # once, not per suggestion
-    field_labels = _field_labels(session)
+    field_labels = index.field_labels or _field_labels(session)
     matches = []
+    # Built from values of known types without validating them again (the hot path of every
+    # suggestion list): model_construct.
     for c in top_positions(scores.total, allowed, limit):
         distance = float(scores.distances_km[c])
         reasons = explain(index, query, c, scores, field_labels, query_kind=query_kind)
         matches.append(
-            ActorMatch(
+            ActorMatch.model_construct(
                 actor=_matched(index, c),
                 score=round(float(scores.total[c]), 4),
                 components={
                     name: round(float(values[c]), 4) for name, values in scores.components.items()
                 },
                 weights=dict(weights),
-                reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in reasons],
+                reasons=[
+                    MatchReason.model_construct(component=r.component, de=r.de, en=r.en)
+                    for r in reasons
+                ],
                 distance_km=None if np.isnan(distance) else round(distance, 1),
                 feedback="accepted" if index.ids[c] in accepted else None,
             )
         )
-    return ActorMatches(data=matches)
+    return ActorMatches.model_construct(data=matches)
 
 
 def match_idea(
@@ -682,7 +687,7 @@ def _actor_set(session: Session, index: MatchIndex, chosen: ActorSet, *, loc: st
 
 
 def _matched(index: MatchIndex, i: int) -> MatchedActor:
-    return MatchedActor(
+    return MatchedActor.model_construct(
         id=index.ids[i],
         name=index.names[i],
         kind=KINDS[int(index.kinds[i])],
@@ -691,6 +696,7 @@ def _matched(index: MatchIndex, i: int) -> MatchedActor:
 
 
 def _field_labels(session: Session) -> dict[str, tuple[str, str]]:
+    """Action-field labels (DE, EN) by slug."""
     return {
         slug: (de, en)
         for slug, de, en in session.execute(
