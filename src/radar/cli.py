@@ -420,6 +420,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
     from radar.webhooks.dispatcher import Dispatcher
+    from radar.webhooks.match_watch import MatchWatcher
 
     engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
@@ -427,6 +428,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         engine,
         allow_private=settings.webhooks_allow_private,
         lease=timedelta(seconds=settings.webhooks_lease_seconds),
+        watcher=MatchWatcher(engine, settings),
     )
     try:
         if args.once:

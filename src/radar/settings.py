@@ -135,6 +135,14 @@ class Settings(BaseSettings):
         "come back after it.",
     )
 
+    match_found_threshold: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="Score at which a created or changed actor's match is announced to "
+        "webhooks as `match.found` (once per pair).",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to connect to; creates the data directory for the SQLite default."""
         if self.database_url:

@@ -3,6 +3,7 @@
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -33,6 +34,7 @@ from radar.db import make_engine
 from radar.matching.engine import MatchEngine
 from radar.settings import Settings, get_settings
 from radar.webhooks.dispatcher import Dispatcher
+from radar.webhooks.match_watch import MatchWatcher
 
 DESCRIPTION = """
 Radar keeps the actors of a regional innovation cluster — companies, universities, research
@@ -54,7 +56,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         stop = threading.Event()
         worker = None
         if settings.webhooks_dispatch_in_process:
-            dispatcher = Dispatcher(app.state.engine, allow_private=settings.webhooks_allow_private)
+            dispatcher = Dispatcher(
+                app.state.engine,
+                allow_private=settings.webhooks_allow_private,
+                lease=timedelta(seconds=settings.webhooks_lease_seconds),
+                watcher=MatchWatcher(app.state.engine, settings),
+            )
             worker = threading.Thread(
                 target=dispatcher.run_forever, args=(stop,), name="webhooks", daemon=True
             )

@@ -189,3 +189,16 @@ class MatchedPair(SQLModel):
 class MatchPairs(SQLModel):
     data: list[MatchedPair]
     scanned: int = Field(description="Actors on the `among` side scored against the other.")
+
+
+class MatchAnnouncement(SQLModel, table=True):
+    """A pair already announced with `match.found`: announced once, not on every change."""
+
+    __tablename__ = "match_announcement"
+    __table_args__ = (sa.UniqueConstraint("actor_id", "other_id", name="uq_match_announcement"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    actor_id: uuid.UUID = Field(foreign_key="actor.id", ondelete="CASCADE", index=True)
+    other_id: uuid.UUID = Field(foreign_key="actor.id", ondelete="CASCADE", index=True)
+    score: float
+    created_at: datetime = Field(default_factory=utcnow)

@@ -207,3 +207,15 @@ class DisabledEventData(SQLModel):
 
 class PingEventData(SQLModel):
     subscription_id: uuid.UUID
+
+
+class MatchedRef(SQLModel):
+    id: uuid.UUID
+    name: str
+
+
+class MatchFoundData(SQLModel):
+    actor: MatchedRef = Field(description="The actor created or changed.")
+    match: MatchedRef = Field(description="The actor it now matches.")
+    score: float
+    reasons: list[dict[str, str]] = Field(description="`{component, de, en}` each.")

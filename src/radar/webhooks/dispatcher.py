@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 import httpx
 import sqlalchemy as sa
@@ -30,6 +31,9 @@ from radar.models.webhook import (
     WebhookSubscription,
 )
 from radar.webhooks import signing, ssrf
+
+if TYPE_CHECKING:
+    from radar.webhooks.match_watch import MatchWatcher
 
 log = logging.getLogger("radar.webhooks")
 
@@ -76,6 +80,7 @@ class Dispatcher:
         rng: random.Random | None = None,
         batch_size: int = 50,
         lease: timedelta = timedelta(seconds=60),
+        watcher: "MatchWatcher | None" = None,
     ) -> None:
         self.engine = engine
         self.allow_private = allow_private
@@ -84,6 +89,7 @@ class Dispatcher:
         self.rng = rng or random.Random()
         self.batch_size = batch_size
         self.lease = lease
+        self.watcher = watcher
         self.client = httpx.Client(
             timeout=TIMEOUT_SECONDS, follow_redirects=False, transport=transport
         )
@@ -92,7 +98,10 @@ class Dispatcher:
         self.client.close()
 
     def run_once(self) -> int:
-        """Claim one batch of due deliveries and attempt each; how many were attempted."""
+        """Announce new matches (with a watcher), then claim one batch of due deliveries and
+        attempt each; how many were attempted."""
+        if self.watcher is not None:
+            self.watcher.run_once()
         claimed = self.claim()
         if claimed:
             self.attempt_all(claimed)

@@ -21,6 +21,7 @@ from radar.models.webhook import (
     DisabledEventData,
     Envelope,
     EventTypes,
+    MatchFoundData,
     MemberEventData,
     PingEventData,
     ReplayReport,
@@ -225,6 +226,8 @@ def document_webhooks(app: FastAPI) -> None:
         data = (
             MemberEventData
             if event_type.startswith("group.member")
+            else MatchFoundData
+            if family == "match"
             else DisabledEventData
             if family == "webhook"
             else PingEventData

@@ -1,0 +1,62 @@
+"""`match.found`: an actor created or changed so that it matches another above the threshold is
+announced once per pair, and the announcement reaches subscribers like any event."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from radar.models.event import Event
+from radar.settings import Settings
+from radar.webhooks.dispatcher import Dispatcher
+from radar.webhooks.match_watch import MatchWatcher
+from tests.factories import TOPIC_AI, actor_body
+from tests.webhooks.conftest import Receiver, subscribe
+
+
+def _found(engine: Engine) -> list[Event]:
+    with Session(engine) as session:
+        return list(session.execute(select(Event).where(Event.type == "match.found")).scalars())
+
+
+def test_a_new_match_above_the_threshold_is_announced_once_and_delivered(
+    admin: TestClient, partner: TestClient, receiver: Receiver, engine: Engine,
+    settings: Settings,
+) -> None:  # fmt: skip
+    watcher = MatchWatcher(engine, settings.model_copy(update={"match_found_threshold": 0.25}))
+    watcher.run_once()  # starts its checkpoint here
+    subscribe(partner, receiver.url, "match.found")
+    seeker = admin.post("/v1/actors", json=actor_body(
+        name="Sucht KI GmbH", topics=[TOPIC_AI], offers=[], seeks=["KI-Beratung"]
+    )).json()  # fmt: skip
+    offerer = admin.post("/v1/actors", json=actor_body(
+        name="Bietet KI AG", kind="research_institute", topics=[TOPIC_AI],
+        offers=["KI-Beratung"], seeks=[],
+    )).json()  # fmt: skip
+
+    assert watcher.run_once() >= 1
+    admin.patch(f"/v1/actors/{offerer['id']}", json={"name": "Bietet KI SE"})
+    watcher.run_once()
+    Dispatcher(engine, allow_private=True).run_until_idle()
+
+    found = _found(engine)
+    pairs = [{e.payload["actor"]["id"], e.payload["match"]["id"]} for e in found]
+    assert pairs.count({seeker["id"], offerer["id"]}) == 1  # once, not on every change
+    payload = next(e.payload for e in found if {seeker["id"], offerer["id"]} == {
+        e.payload["actor"]["id"], e.payload["match"]["id"]})  # fmt: skip
+    assert payload["score"] >= 0.25
+    assert any("KI-Beratung" in r["de"] for r in payload["reasons"])
+    delivered = [r.json for r in receiver.received]
+    assert delivered
+    assert {d["type"] for d in delivered} == {"match.found"}
+
+
+def test_nothing_is_announced_below_the_threshold_or_before_the_first_run(
+    admin: TestClient, engine: Engine, settings: Settings
+) -> None:
+    admin.post("/v1/actors", json=actor_body(topics=[TOPIC_AI]))
+    watcher = MatchWatcher(engine, settings.model_copy(update={"match_found_threshold": 0.99}))
+
+    assert watcher.run_once() == 0  # the first run only sets the checkpoint
+    admin.post("/v1/actors", json=actor_body(topics=[TOPIC_AI]))
+    assert watcher.run_once() == 0
+    assert _found(engine) == []
