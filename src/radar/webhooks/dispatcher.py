@@ -147,6 +147,10 @@ class Dispatcher:
             .limit(self.batch_size)
         )
         claimed: list[uuid.UUID] = []
+        with session_scope(self.engine, write=False) as session:
+            # Idle most of the time: look first, without taking SQLite's write lock.
+            if session.execute(due.with_only_columns(col(WebhookDelivery.id))).first() is None:
+                return claimed
         with session_scope(self.engine) as session:
             if self.engine.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)

@@ -40,6 +40,18 @@ class MatchWatcher:
     def run_once(self, *, batch: int = 200) -> int:
         """Look at the actor changes since the checkpoint; how many pairs were announced."""
         announced = 0
+        with session_scope(self.engine, write=False) as session:
+            # Idle most of the time: look first, without taking SQLite's write lock.
+            seen = session.get(StoredSetting, KEY)
+            if (
+                seen is not None
+                and not session.execute(
+                    select(col(Event.seq)).where(
+                        col(Event.seq) > int(seen.value.get("seq", 0)), col(Event.type).in_(WATCHED)
+                    )
+                ).first()
+            ):
+                return 0
         with session_scope(self.engine) as session:
             checkpoint = session.get(StoredSetting, KEY, with_for_update=True)
             if checkpoint is None:
