@@ -60,3 +60,30 @@ def test_nothing_is_announced_below_the_threshold_or_before_the_first_run(
     admin.post("/v1/actors", json=actor_body(topics=[TOPIC_AI]))
     assert watcher.run_once() == 0
     assert _found(engine) == []
+
+
+def test_an_idea_and_the_actors_it_matches_are_announced_both_ways(
+    admin: TestClient, engine: Engine, settings: Settings
+) -> None:
+    from tests.idea_factories import idea_body
+
+    watcher = MatchWatcher(engine, settings.model_copy(update={"match_found_threshold": 0.2}))
+    watcher.run_once()
+    owner = admin.post("/v1/actors", json=actor_body(name="Ideengeber GmbH")).json()
+    idea = admin.post("/v1/ideas", json=idea_body(
+        owner_id=owner["id"], topics=[TOPIC_AI], seeking_topics=[TOPIC_AI],
+        seeking_kinds=["research_institute"], tags=[],
+    )).json()  # fmt: skip
+    institute = admin.post("/v1/actors", json=actor_body(
+        name="KI-Institut", kind="research_institute", topics=[TOPIC_AI], offers=["KI"],
+    )).json()  # fmt: skip
+
+    watcher.run_once()
+    watcher.run_once()
+
+    ideas = [e.payload for e in _found(engine) if e.payload["match"]["type"] == "idea"]
+    pairs = [(p["match"]["id"], p["actor"]["id"]) for p in ideas]
+    assert pairs.count((idea["id"], institute["id"])) == 1
+    assert (idea["id"], owner["id"]) not in pairs  # the owner is in it already
+    reasons = next(p["reasons"] for p in ideas if p["actor"]["id"] == institute["id"])
+    assert any(r["component"] == "kinds" for r in reasons)

@@ -7,7 +7,7 @@ from radar.models.event import Event
 from radar.models.geocode import GeocodeCacheEntry
 from radar.models.group import GroupActionField, GroupMember, GroupTopic, WorkingGroup
 from radar.models.idea import Idea, IdeaActionField, IdeaParticipant, IdeaTopic
-from radar.models.match import MatchAnnouncement, MatchFeedback
+from radar.models.match import IdeaMatchAnnouncement, MatchAnnouncement, MatchFeedback
 from radar.models.news import News, NewsTopic
 from radar.models.rate_limit import RateLimitWindow
 from radar.models.setting import StoredSetting
@@ -29,6 +29,7 @@ __all__ = [
     "GroupTopic",
     "Idea",
     "IdeaActionField",
+    "IdeaMatchAnnouncement",
     "IdeaParticipant",
     "IdeaTopic",
     "MatchAnnouncement",

@@ -202,3 +202,18 @@ class MatchAnnouncement(SQLModel, table=True):
     other_id: uuid.UUID = Field(foreign_key="actor.id", ondelete="CASCADE", index=True)
     score: float
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class IdeaMatchAnnouncement(SQLModel, table=True):
+    """An (idea, actor) pair already announced with `match.found`."""
+
+    __tablename__ = "idea_match_announcement"
+    __table_args__ = (
+        sa.UniqueConstraint("idea_id", "actor_id", name="uq_idea_match_announcement"),
+    )
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    idea_id: uuid.UUID = Field(foreign_key="idea.id", ondelete="CASCADE", index=True)
+    actor_id: uuid.UUID = Field(foreign_key="actor.id", ondelete="CASCADE", index=True)
+    score: float
+    created_at: datetime = Field(default_factory=utcnow)

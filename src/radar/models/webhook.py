@@ -210,12 +210,13 @@ class PingEventData(SQLModel):
 
 
 class MatchedRef(SQLModel):
+    type: str = Field(description="`actor` or `idea`.")
     id: uuid.UUID
     name: str
 
 
 class MatchFoundData(SQLModel):
-    actor: MatchedRef = Field(description="The actor created or changed.")
-    match: MatchedRef = Field(description="The actor it now matches.")
+    actor: MatchedRef = Field(description="An actor of the pair.")
+    match: MatchedRef = Field(description="The actor or idea it matches.")
     score: float
     reasons: list[dict[str, str]] = Field(description="`{component, de, en}` each.")

@@ -186,6 +186,17 @@ def match_idea(
     ideas.read_idea(session, idea_id=idea_id, principal=principal)
     idea = ideas.get_idea(session, idea_id=idea_id)
     index = engine.index(session)
+    query, positions, lead_kind = idea_profile(index, idea)
+    filters = _Filters(kinds, districts, min_score, radius_km, limit, tuning)
+    return _match_profile(session, index, principal, query, positions, filters, lead_kind, "idea")
+
+
+def idea_profile(
+    index: MatchIndex, idea: Idea
+) -> tuple[signals.Profile, list[int], tuple[str, str] | None]:
+    """An idea's profile for matching, the positions of those taking part (owner and
+    participants), and the kind its reasons set beside the suggestion's: none when it seeks
+    kinds ("gesucht: Hochschule"), else its lead's."""
     members = [p.actor_id for p in idea.participants]
     if idea.owner_id is not None:
         members.append(idea.owner_id)
@@ -194,7 +205,7 @@ def match_idea(
         (p.actor_id for p in idea.participants if p.role == ParticipantRole.lead), idea.owner_id
     )
     lead_position = index.position.get(lead) if lead is not None else None
-    query = signals.seeking_profile(
+    profile = signals.seeking_profile(
         index,
         topics=[topic.slug for topic in idea.topics],
         tags=idea.tags,
@@ -206,14 +217,12 @@ def match_idea(
         members=positions,
         lead_kind=KINDS[int(index.kinds[lead_position])] if lead_position is not None else None,
     )
-    # Reasons name the kinds sought ("gesucht: Hochschule"), else the lead's kind beside theirs.
     lead_kind = (
         None
         if idea.seeking_kinds or lead_position is None
         else KIND_LABELS[KINDS[int(index.kinds[lead_position])]]
     )
-    filters = _Filters(kinds, districts, min_score, radius_km, limit, tuning)
-    return _match_profile(session, index, principal, query, positions, filters, lead_kind, "idea")
+    return profile, positions, lead_kind
 
 
 def match_group(
@@ -468,23 +477,7 @@ def match_actor_ideas(
     most = max((len(members) for _, members in candidates), default=0)
     found = []
     for idea, members in candidates:
-        lead = next(
-            (p.actor_id for p in idea.participants if p.role == ParticipantRole.lead),
-            idea.owner_id,
-        )
-        lead_position = index.position.get(lead) if lead is not None else None
-        profile = signals.seeking_profile(
-            index,
-            topics=[topic.slug for topic in idea.topics],
-            tags=idea.tags,
-            seeking_topics=idea.seeking_topics,
-            seeking_kinds=[ActorKind(kind) for kind in idea.seeking_kinds],
-            action_fields=[field.slug for field in idea.action_fields],
-            lat=idea.lat,
-            lon=idea.lon,
-            members=members,
-            lead_kind=KINDS[int(index.kinds[lead_position])] if lead_position is not None else None,
-        )
+        profile, _, _ = idea_profile(index, idea)
         fit = score_joinable(
             index, c, profile, liveliness=_liveliness(len(members), most),
             weights=tuning.weights, half_distance_km=tuning.half_distance_km,

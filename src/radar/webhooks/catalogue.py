@@ -15,8 +15,8 @@ EVENT_TYPES: dict[str, str] = {
     "group.member_joined": "An actor joined a working group (or was approved).",
     "group.member_left": "An actor left a working group.",
     "news.published": "A news item was published.",
-    "match.found": "A created or changed actor now matches another above the threshold "
-    "(RADAR_MATCH_FOUND_THRESHOLD): announced once per pair, with the score and reasons.",
+    "match.found": "A created or changed actor or idea now matches an actor or idea above the "
+    "threshold (RADAR_MATCH_FOUND_THRESHOLD): announced once per pair, with score and reasons.",
     "webhook.disabled": "A subscription was disabled after failing for five days, or on 410.",
     "ping": "A test event sent on request (`POST /v1/webhooks/{id}/ping`).",
 }
