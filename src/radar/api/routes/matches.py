@@ -29,6 +29,12 @@ from radar.services import feedback, matches
 
 router = authenticated_router(prefix="/v1", tags=["matching"])
 
+# The filters every suggestion list takes.
+Kinds = Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")]
+Districts = Annotated[list[str], Query(max_length=20, description="Districts (any of).")]
+MinScore = Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")]
+
 
 def _engine(request: Request) -> MatchEngine:
     engine: MatchEngine = request.app.state.match_engine
@@ -43,13 +49,13 @@ def match_actor(
     tuning: TuningDep,
     request: Request,
     near_and_radius: NearDep,
-    kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
-    district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
-    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    kind: Kinds = [],  # noqa: B006
+    district: Districts = [],  # noqa: B006
+    min_score: MinScore = 0.0,
     exclude_partners: Annotated[
         bool, Query(description="Leave out actors it already works with.")
     ] = False,
-    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+    limit: Limit = 20,
     near_actor: Annotated[
         uuid.UUID | None, Query(description="Measure `radius_km` from where this actor is.")
     ] = None,
@@ -101,12 +107,12 @@ def match_actor_ideas(
         list[IdeaStatus], Query(max_length=4, description="Statuses (default: open, running).")
     ] = [],  # noqa: B006
     kind: Annotated[list[IdeaKind], Query(max_length=3, description="Idea kinds (any of).")] = [],  # noqa: B006
-    district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
-    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    district: Districts = [],  # noqa: B006
+    min_score: MinScore = 0.0,
     radius_km: Annotated[
         float | None, Query(gt=0, le=20_000, description="Only ideas this close to the actor.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+    limit: Limit = 20,
 ) -> IdeaMatches:
     """The ideas and joint projects this actor could join, best first: on its topics, seeking
     what it offers or the kind it is, near it, with its partners in them already; each with
@@ -135,12 +141,12 @@ def match_actor_groups(
     principal: PrincipalDep,
     tuning: TuningDep,
     request: Request,
-    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    min_score: MinScore = 0.0,
     radius_km: Annotated[
         float | None,
         Query(gt=0, le=20_000, description="Only groups whose members meet this close."),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+    limit: Limit = 20,
 ) -> GroupMatches:
     """The working groups this actor could join, best first: on its topics and action fields,
     near their members, with its partners in them already. Those it is in are left out."""
@@ -163,13 +169,13 @@ def match_idea(
     principal: PrincipalDep,
     tuning: TuningDep,
     request: Request,
-    kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
-    district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
-    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    kind: Kinds = [],  # noqa: B006
+    district: Districts = [],  # noqa: B006
+    min_score: MinScore = 0.0,
     radius_km: Annotated[
         float | None, Query(gt=0, le=20_000, description="Only actors this close to the idea.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+    limit: Limit = 20,
 ) -> ActorMatches:
     """Who could join this idea or joint project, best first: actors whose topics and offers
     meet what it is about and what it seeks, of the kinds it wants (else those complementing
@@ -223,14 +229,14 @@ def match_group(
     principal: PrincipalDep,
     tuning: TuningDep,
     request: Request,
-    kind: Annotated[list[ActorKind], Query(max_length=8, description="Kinds (any of).")] = [],  # noqa: B006
-    district: Annotated[list[str], Query(max_length=20, description="Districts (any of).")] = [],  # noqa: B006
-    min_score: Annotated[float, Query(ge=0, le=1, description="Lowest score returned.")] = 0.0,
+    kind: Kinds = [],  # noqa: B006
+    district: Districts = [],  # noqa: B006
+    min_score: MinScore = 0.0,
     radius_km: Annotated[
         float | None,
         Query(gt=0, le=20_000, description="Only actors this close to the members' centre."),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Most suggestions returned.")] = 20,
+    limit: Limit = 20,
 ) -> ActorMatches:
     """Whom to invite into this working group, best first: actors on its topics and action
     fields, near its members and already working with them; each with its score, every signal
