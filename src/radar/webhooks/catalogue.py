@@ -14,7 +14,11 @@ EVENT_TYPES: dict[str, str] = {
     "group.deleted": "A working group was deleted.",
     "group.member_joined": "An actor joined a working group (or was approved).",
     "group.member_left": "An actor left a working group.",
+    "group.join_requested": "An actor asked to join a working group that approves members.",
+    "group.member_role_changed": "A member's role in a working group changed.",
     "news.published": "A news item was published.",
+    "news.updated": "A news item changed.",
+    "news.deleted": "A news item was deleted.",
     "match.found": "A created or changed actor or idea now matches an actor or idea above the "
     "threshold (RADAR_MATCH_FOUND_THRESHOLD): announced once per pair, with score and reasons.",
     "webhook.disabled": "A subscription was disabled after failing for five days, or on 410.",

@@ -225,7 +225,7 @@ def document_webhooks(app: FastAPI) -> None:
         family = event_type.split(".")[0]
         data = (
             MemberEventData
-            if event_type.startswith("group.member")
+            if event_type.startswith(("group.member", "group.join"))
             else MatchFoundData
             if family == "match"
             else DisabledEventData
