@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
@@ -30,7 +30,7 @@ from radar.models.webhook import (
     WebhookSubscription,
 )
 from radar.services.access import Principal
-from radar.services.common import PageRequest
+from radar.services.common import PageRequest, fetch_page
 from radar.webhooks import signing, ssrf
 from radar.webhooks.catalogue import EVENT_TYPES, matches
 from radar.webhooks.dispatcher import SECRET_OVERLAP
@@ -75,12 +75,11 @@ def list_subscriptions(
     statement = select(WebhookSubscription)
     if not principal.is_admin:
         statement = statement.where(col(WebhookSubscription.account_id) == principal.account_id)
-    total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = session.execute(
-        statement.order_by(col(WebhookSubscription.created_at), col(WebhookSubscription.id))
-        .limit(page.limit)
-        .offset(page.offset)
-    ).scalars()
+    rows, total = fetch_page(
+        session,
+        statement.order_by(col(WebhookSubscription.created_at), col(WebhookSubscription.id)),
+        page,
+    )
     return SubscriptionsPage(
         data=[SubscriptionPublic.model_validate(row) for row in rows],
         count=total,
@@ -181,13 +180,10 @@ def list_deliveries(
     )
     if status is not None:
         statement = statement.where(col(WebhookDelivery.status) == status)
-    total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = list(
-        session.execute(
-            statement.order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id))
-            .limit(page.limit)
-            .offset(page.offset)
-        ).scalars()
+    rows, total = fetch_page(
+        session,
+        statement.order_by(col(WebhookDelivery.created_at).desc(), col(WebhookDelivery.id)),
+        page,
     )
     attempts: dict[uuid.UUID, list[WebhookAttempt]] = {row.id: [] for row in rows}
     if rows:
