@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
@@ -97,22 +97,16 @@ class MatchWatcher:
         allowed &= scores.total >= np.float32(self.threshold)
         count = 0
         for c in top_positions(scores.total, allowed, PER_CHANGE):
-            pair = sorted((index.ids[q], index.ids[c]), key=str)
-            if session.execute(
-                select(col(MatchAnnouncement.id)).where(
-                    col(MatchAnnouncement.actor_id) == pair[0],
-                    col(MatchAnnouncement.other_id) == pair[1],
-                )
-            ).first():
-                continue
-            try:
-                with session.begin_nested():
-                    session.add(
-                        MatchAnnouncement(
-                            actor_id=pair[0], other_id=pair[1], score=float(scores.total[c])
-                        )
-                    )
-            except IntegrityError:
+            first, second = sorted((index.ids[q], index.ids[c]), key=str)
+            announcement = MatchAnnouncement(
+                actor_id=first, other_id=second, score=float(scores.total[c])
+            )
+            if not _first_time(
+                session,
+                announcement,
+                col(MatchAnnouncement.actor_id) == first,
+                col(MatchAnnouncement.other_id) == second,
+            ):
                 continue
             reasons = explain(index, q, c, scores, index.field_labels)
             record_event(
@@ -195,17 +189,12 @@ class MatchWatcher:
         reasons: Sequence[Reason],
     ) -> int:
         """Announce (idea, actor) unless it was; 1 when announced now."""
-        if session.execute(
-            select(col(IdeaMatchAnnouncement.id)).where(
-                col(IdeaMatchAnnouncement.idea_id) == idea.id,
-                col(IdeaMatchAnnouncement.actor_id) == actor_id,
-            )
-        ).first():
-            return 0
-        try:
-            with session.begin_nested():
-                session.add(IdeaMatchAnnouncement(idea_id=idea.id, actor_id=actor_id, score=score))
-        except IntegrityError:
+        if not _first_time(
+            session,
+            IdeaMatchAnnouncement(idea_id=idea.id, actor_id=actor_id, score=score),
+            col(IdeaMatchAnnouncement.idea_id) == idea.id,
+            col(IdeaMatchAnnouncement.actor_id) == actor_id,
+        ):
             return 0
         record_event(
             session,
@@ -220,3 +209,21 @@ class MatchWatcher:
             },
         )
         return 1
+
+
+def _first_time(
+    session: Session,
+    announcement: MatchAnnouncement | IdeaMatchAnnouncement,
+    *pair: ColumnElement[bool],
+) -> bool:
+    """Store the announcement of a pair unless one is stored already (by this or another
+    worker); True when this is the first."""
+    model = type(announcement)
+    if session.execute(select(col(model.id)).where(*pair)).first():
+        return False
+    try:
+        with session.begin_nested():
+            session.add(announcement)
+    except IntegrityError:
+        return False
+    return True
