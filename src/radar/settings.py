@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest accepted request body (413 beyond)."
     )
+    max_concurrent_requests: int = Field(
+        default=4,
+        ge=1,
+        le=1000,
+        description="Requests one API process works on at once; later ones wait their turn. "
+        "Scoring is CPU-bound Python: more at once only contend for the interpreter lock and "
+        "the connection pool, so add processes (`--workers`) rather than raise this far.",
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description='Origins allowed by CORS, e.g. ["https://radar.example"].'
     )

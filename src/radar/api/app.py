@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine
 
 from radar import __version__
 from radar.api.errors import install_error_handlers
-from radar.api.middleware import BodySizeLimit
+from radar.api.middleware import BodySizeLimit, ConcurrencyLimit
 from radar.api.routes import (
     accounts,
     actors,
@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine or make_engine(settings.resolved_database_url())
     app.state.match_engine = MatchEngine()
     install_error_handlers(app)
+    # The last added runs first: a slow upload is read in full before it takes a slot.
+    app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(

@@ -9,7 +9,6 @@ from sqlalchemy import Engine
 
 from radar.api.deps import SettingsDep
 from radar.api.errors import problems
-from radar.db import session_scope
 from radar.errors import TooManyRequests, Unauthorized
 from radar.services import accounts, rate_limits
 from radar.services.access import ANONYMOUS, Principal
@@ -38,12 +37,13 @@ def get_principal(
         raise Unauthorized("Send the token as `Authorization: Bearer radar_…`")
     # Its own short transactions, before the request's unit of work takes any lock.
     try:
-        with session_scope(engine, write=False) as session:
-            principal, use_due = (
-                (ANONYMOUS, False)
-                if credentials is None
-                else accounts.authenticate(session, secret=credentials.credentials)
-            )
+        if credentials is None:
+            principal, use_due = ANONYMOUS, False
+        else:
+            with engine.connect() as connection:
+                principal, use_due = accounts.authenticate(
+                    connection, secret=credentials.credentials
+                )
     except Unauthorized:
         _limit_rate(engine, _address_key(request), settings.anonymous_rate_limit_per_minute)
         raise

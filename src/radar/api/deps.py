@@ -1,4 +1,7 @@
-"""Request dependencies: the unit-of-work session, settings, paging and conditional requests."""
+"""Request dependencies: the unit-of-work session, settings, paging and conditional requests.
+
+Dependencies that only read the request are `async def`: FastAPI runs each plain `def` in the
+thread pool, a hop that costs more than such a dependency does."""
 
 import re
 from collections.abc import Iterator
@@ -11,10 +14,8 @@ from sqlmodel import Session
 from radar.db import session_scope
 from radar.errors import FieldError, InvalidInput
 from radar.geo.base import Geocoder
-from radar.matching.engine import Tuning
 from radar.services.common import MAX_LIMIT, PageRequest
 from radar.services.geocoding import configured_geocoder
-from radar.services.tuning import current_tuning
 from radar.settings import Settings
 
 
@@ -25,7 +26,7 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -42,15 +43,7 @@ def get_geocoder(session: SessionDep, settings: SettingsDep) -> Geocoder:
 GeocoderDep = Annotated[Geocoder, Depends(get_geocoder)]
 
 
-def get_tuning(session: SessionDep, settings: SettingsDep) -> Tuning:
-    """The match weights and half-distance in force (admins may change them at run time)."""
-    return current_tuning(session, settings)
-
-
-TuningDep = Annotated[Tuning, Depends(get_tuning)]
-
-
-def get_page(
+async def get_page(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")] = 0,
 ) -> PageRequest:
@@ -60,7 +53,7 @@ def get_page(
 PageDep = Annotated[PageRequest, Depends(get_page)]
 
 
-def get_updated_since(
+async def get_updated_since(
     updated_since: Annotated[
         datetime | None,
         Query(description="Only items changed at or after this time (ISO 8601; UTC if no zone)."),
@@ -87,7 +80,7 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def get_expected_version(
+async def get_expected_version(
     if_match: Annotated[
         str | None,
         Header(
@@ -132,7 +125,7 @@ def not_modified(request: Request, version: int) -> Response | None:
 _NEAR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
-def get_near(
+async def get_near(
     near: Annotated[
         str | None,
         Query(

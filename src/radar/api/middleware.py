@@ -1,10 +1,34 @@
-"""ASGI middleware: the request body size limit (413)."""
+"""ASGI middleware: the request body size limit (413) and the limit on requests at once."""
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from radar.api.errors import PROBLEM_MEDIA_TYPE, problem_type
+
+
+class ConcurrencyLimit:
+    """Work on at most `limit` HTTP requests at once; the others wait, first come first served.
+
+    Each request runs its database work and scoring in worker threads; unbounded, a burst of
+    requests contends for the interpreter lock (each is slower, and all together no faster)
+    and can take every pooled connection while the requests holding them wait for a thread.
+    Bounded below the pool size, a request always finds a connection."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._slots: asyncio.Semaphore | None = None  # made in the serving event loop
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.limit)
+        async with self._slots:
+            await self.app(scope, receive, send)
 
 
 class BodySizeLimit:

@@ -69,9 +69,14 @@ def require_manager(principal: Principal, actor_id: uuid.UUID | None, *, what: s
 
 def can_see_actor(principal: Principal, actor: Actor) -> bool:
     """Public profiles: everyone; members-only: signed-in callers; private: managers, admins."""
-    if actor.visibility is Visibility.public or principal.manages(actor.id):
+    return can_see(principal, actor.id, actor.visibility)
+
+
+def can_see(principal: Principal, actor_id: uuid.UUID, visibility: Visibility) -> bool:
+    """The rule of `can_see_actor` for an actor known by its id and visibility."""
+    if visibility is Visibility.public or principal.manages(actor_id):
         return True
-    return actor.visibility is Visibility.members and not principal.is_anonymous
+    return visibility is Visibility.members and not principal.is_anonymous
 
 
 def visible_actors(principal: Principal) -> ColumnElement[bool]:

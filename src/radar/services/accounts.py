@@ -168,31 +168,48 @@ def revoke_token(session: Session, *, account_id: uuid.UUID, token_id: uuid.UUID
         session.flush()
 
 
-def authenticate(session: Session, *, secret: str) -> tuple[Principal, bool]:
+def authenticate(connection: Connection, *, secret: str) -> tuple[Principal, bool]:
     """The principal a bearer token stands for, and whether its last use is due to be noted
     (note_token_use); 401 for unknown, revoked or expired tokens."""
-    # The token and its account in one query: this runs on every request.
-    found = session.execute(
-        select(ApiToken, col(Account.role))
+    # The token, its account's role and the actors it manages in one query: this runs on every
+    # request (one row per managed actor, or one with no actor).
+    rows = connection.execute(
+        select(
+            col(ApiToken.id),
+            col(ApiToken.digest),
+            col(ApiToken.account_id),
+            col(ApiToken.revoked_at),
+            col(ApiToken.expires_at),
+            col(ApiToken.last_used_at),
+            col(Account.role),
+            col(AccountActor.actor_id),
+        )
         .join(Account, col(Account.id) == col(ApiToken.account_id))
+        .outerjoin(AccountActor, col(AccountActor.account_id) == col(Account.id))
         .where(col(ApiToken.digest) == digest(secret))
-    ).one_or_none()
-    if found is None or not hmac.compare_digest(found[0].digest, digest(secret)):
+    ).all()
+    if not rows or not hmac.compare_digest(rows[0].digest, digest(secret)):
         raise Unauthorized("Unknown bearer token")
-    stored, role = found
+    stored = rows[0]
     now = datetime.now(UTC)
     if stored.revoked_at is not None:
         raise Unauthorized("This token was revoked")
-    if stored.expires_at is not None and stored.expires_at <= now:
+    if stored.expires_at is not None and _aware(stored.expires_at) <= now:
         raise Unauthorized("This token has expired")
     principal = Principal(
-        role=role,
+        role=Role(stored.role),
         account_id=stored.account_id,
         token_id=stored.id,
-        actor_ids=frozenset(managed_actor_ids(session, account_id=stored.account_id)),
+        actor_ids=frozenset(row.actor_id for row in rows if row.actor_id is not None),
     )
-    use_due = stored.last_used_at is None or stored.last_used_at < now - LAST_USED_RESOLUTION
+    last_used = stored.last_used_at
+    use_due = last_used is None or _aware(last_used) < now - LAST_USED_RESOLUTION
     return principal, use_due
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time in UTC (columns without a zone hold UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def note_token_use(connection: Connection, *, token_id: uuid.UUID) -> None:

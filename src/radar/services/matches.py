@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from radar.errors import FieldError, Forbidden, InvalidInput
+from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
 from radar.matching import signals
 from radar.matching.engine import (
     DEFAULT_TUNING,
@@ -51,7 +51,7 @@ from radar.models.match import (
     MatchReason,
 )
 from radar.services import actors, feedback, groups, ideas, taxonomy
-from radar.services.access import Principal, ensure_visible
+from radar.services.access import Principal, can_see, ensure_visible
 from radar.services.actors import get_actor
 from radar.services.proximity import Near
 
@@ -95,9 +95,7 @@ def match_actor(
     """The actors that could best work with `actor_id`, best first, each explained; 404 when
     the caller may not see the actor. `near` (with its radius) keeps those within the radius
     of that point; `radius_km` alone those within it of the actor itself."""
-    ensure_visible(principal, get_actor(session, actor_id=actor_id))
-    index = engine.index(session)
-    q = index.position.get(actor_id)
+    index, q = _indexed_actor(session, engine, actor_id, principal)
     if q is None:  # written after the index's snapshot was read: the next request has it
         return ActorMatches(data=[])
     scores = score_actor(index, q, weights=tuning.weights, half_distance_km=tuning.half_distance_km)
@@ -124,6 +122,24 @@ def match_actor(
         if (i := index.position.get(other)) is not None:
             allowed[i] = False
     return _ranked(session, index, q, scores, allowed, limit, accepted, tuning.weights)
+
+
+def _indexed_actor(
+    session: Session, engine: MatchEngine, actor_id: uuid.UUID, principal: Principal
+) -> tuple[MatchIndex, int | None]:
+    """The index and the actor's position in it; 404 when the caller may not see the actor.
+
+    The index is as fresh as the last committed write, so it answers who may see an actor it
+    holds without reading the actor; one it does not hold is looked up (a 404, or an actor
+    written since the index's snapshot, which the next request finds indexed)."""
+    index = engine.index(session)
+    q = index.position.get(actor_id)
+    if q is None or not index.alive[q]:
+        ensure_visible(principal, get_actor(session, actor_id=actor_id))
+        return index, None
+    if not can_see(principal, actor_id, VISIBILITIES[int(index.visibility[q])]):
+        raise NotFound(f"No actor with id {actor_id}")
+    return index, q
 
 
 def _ranked(
@@ -448,9 +464,7 @@ def match_actor_ideas(
 ) -> IdeaMatches:
     """The ideas and joint projects the actor could join, best first (open and running ones
     by default; those it is in already left out); 404 when the caller may not see the actor."""
-    ensure_visible(principal, get_actor(session, actor_id=actor_id))
-    index = engine.index(session)
-    c = index.position.get(actor_id)
+    index, c = _indexed_actor(session, engine, actor_id, principal)
     if c is None:
         return IdeaMatches(data=[])
     statement = (
@@ -520,9 +534,7 @@ def match_actor_groups(
 ) -> GroupMatches:
     """The working groups the actor could join, best first (those it is in or asked to join
     left out); 404 when the caller may not see the actor."""
-    ensure_visible(principal, get_actor(session, actor_id=actor_id))
-    index = engine.index(session)
-    c = index.position.get(actor_id)
+    index, c = _indexed_actor(session, engine, actor_id, principal)
     if c is None:
         return GroupMatches(data=[])
     statement = select(WorkingGroup).options(

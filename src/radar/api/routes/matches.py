@@ -8,7 +8,7 @@ from fastapi import Query, Request, Response, status
 from sqlmodel import SQLModel
 
 from radar.api.auth import PrincipalDep, authenticated_router
-from radar.api.deps import NearDep, SessionDep, TuningDep
+from radar.api.deps import NearDep, SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.api.near import resolve_near
 from radar.matching.engine import MatchEngine
@@ -26,6 +26,7 @@ from radar.models.match import (
     MatchQuery,
 )
 from radar.services import feedback, matches
+from radar.services.tuning import current_tuning
 
 router = authenticated_router(prefix="/v1", tags=["matching"])
 
@@ -46,7 +47,7 @@ def match_actor(
     actor_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    tuning: TuningDep,
+    settings: SettingsDep,
     request: Request,
     near_and_radius: NearDep,
     kind: Kinds = [],  # noqa: B006
@@ -82,7 +83,7 @@ def match_actor(
         min_score=min_score,
         exclude_partners=exclude_partners,
         limit=limit,
-        tuning=tuning,
+        tuning=current_tuning(session, settings),
         near=near,
         radius_km=radius_km,
     )
@@ -101,7 +102,7 @@ def match_actor_ideas(
     actor_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    tuning: TuningDep,
+    settings: SettingsDep,
     request: Request,
     status: Annotated[
         list[IdeaStatus], Query(max_length=4, description="Statuses (default: open, running).")
@@ -128,7 +129,7 @@ def match_actor_ideas(
         min_score=min_score,
         radius_km=radius_km,
         limit=limit,
-        tuning=tuning,
+        tuning=current_tuning(session, settings),
     )
 
 
@@ -139,7 +140,7 @@ def match_actor_groups(
     actor_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    tuning: TuningDep,
+    settings: SettingsDep,
     request: Request,
     min_score: MinScore = 0.0,
     radius_km: Annotated[
@@ -158,7 +159,7 @@ def match_actor_groups(
         min_score=min_score,
         radius_km=radius_km,
         limit=limit,
-        tuning=tuning,
+        tuning=current_tuning(session, settings),
     )
 
 
@@ -167,7 +168,7 @@ def match_idea(
     idea_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    tuning: TuningDep,
+    settings: SettingsDep,
     request: Request,
     kind: Kinds = [],  # noqa: B006
     district: Districts = [],  # noqa: B006
@@ -190,7 +191,7 @@ def match_idea(
         districts=district,
         min_score=min_score,
         limit=limit,
-        tuning=tuning,
+        tuning=current_tuning(session, settings),
         radius_km=radius_km,
     )
 
@@ -200,7 +201,7 @@ def consortium(
     idea_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    tuning: TuningDep,
+    settings: SettingsDep,
     request: Request,
     k: Annotated[int, Query(ge=1, le=20, description="Team size proposed.")] = 4,
     max_distance_km: Annotated[
@@ -218,7 +219,7 @@ def consortium(
         principal=principal,
         size=k,
         max_distance_km=max_distance_km,
-        tuning=tuning,
+        tuning=current_tuning(session, settings),
     )
 
 
@@ -227,7 +228,7 @@ def match_group(
     group_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    tuning: TuningDep,
+    settings: SettingsDep,
     request: Request,
     kind: Kinds = [],  # noqa: B006
     district: Districts = [],  # noqa: B006
@@ -250,7 +251,7 @@ def match_group(
         districts=district,
         min_score=min_score,
         limit=limit,
-        tuning=tuning,
+        tuning=current_tuning(session, settings),
         radius_km=radius_km,
     )
 
@@ -260,7 +261,7 @@ def query_matches(
     body: MatchQuery,
     session: SessionDep,
     principal: PrincipalDep,
-    tuning: TuningDep,
+    settings: SettingsDep,
     request: Request,
 ) -> MatchPairs:
     """The best pairs of actors (analysts and admins): within one set of actors (`among`, by
@@ -272,7 +273,7 @@ def query_matches(
         engine=_engine(request),
         query=body,
         principal=principal,
-        tuning=tuning,
+        tuning=current_tuning(session, settings),
     )
 
 
