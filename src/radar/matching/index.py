@@ -2,18 +2,20 @@
 built from the database in a few bulk queries, so that scoring one actor against all others is a
 handful of vectorised operations."""
 
+import json
 import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
 
 from radar.geo.privacy import kept_or_shown_point
@@ -64,14 +66,13 @@ class Csr:
 
     @classmethod
     def from_rows(cls, rows: Sequence[dict[int, float]]) -> "Csr":
-        lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         starts = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(lengths, out=starts[1:])
-        columns = np.fromiter(
-            (c for row in rows for c in row), dtype=np.int32, count=int(starts[-1])
-        )
+        count = int(starts[-1])
+        columns = np.fromiter(chain.from_iterable(rows), dtype=np.int32, count=count)
         values = np.fromiter(
-            (v for row in rows for v in row.values()), dtype=np.float32, count=int(starts[-1])
+            chain.from_iterable(map(dict.values, rows)), dtype=np.float32, count=count
         )
         return cls(starts=starts, columns=columns, values=values)
 
@@ -229,21 +230,24 @@ class _Terms:
 def build_index(session: Session) -> MatchIndex:
     """The index of every actor, from a handful of bulk queries."""
     mark = change_mark(session)
-    rows = session.execute(
+    # Core rows on the session's connection: the ORM's result machinery, enum conversion and a
+    # JSON parse per value would cost more than the rest of the build.
+    connection = session.connection()
+    rows = connection.execute(
         select(
             _key(Actor.id),
             col(Actor.name),
-            col(Actor.kind),
-            col(Actor.visibility),
+            _text(Actor.kind),
+            _text(Actor.visibility),
             col(Actor.district),
             col(Actor.lat),
             col(Actor.lon),
             col(Actor.postcode),
             col(Actor.city),
-            col(Actor.location_precision),
-            col(Actor.tags),
-            col(Actor.offers),
-            col(Actor.seeks),
+            _text(Actor.location_precision),
+            _json_text(Actor.tags),
+            _json_text(Actor.offers),
+            _json_text(Actor.seeks),
             col(Actor.shown_lat),
             col(Actor.shown_lon),
         ).order_by(col(Actor.id))
@@ -253,7 +257,7 @@ def build_index(session: Session) -> MatchIndex:
     position = {row[0]: i for i, row in enumerate(rows)}
     n = len(rows)
     labels: dict[str, str] = dict(
-        session.execute(select(col(Topic.slug), col(Topic.label_de))).all()
+        connection.execute(select(col(Topic.slug), col(Topic.label_de))).all()
     )
     terms = _Terms(labels)
     weights: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
@@ -261,8 +265,9 @@ def build_index(session: Session) -> MatchIndex:
     seeks: list[dict[int, float]] = [{} for _ in range(n)]
     lat = np.full(n, np.nan, dtype=np.float32)
     lon = np.full(n, np.nan, dtype=np.float32)
-    for i, row in enumerate(rows):
-        tags, offered, sought = row[10] or [], row[11] or [], row[12] or []
+    for i, (row, (tags, offered, sought)) in enumerate(
+        zip(rows, _parsed_json(rows, (10, 11, 12)), strict=True)
+    ):
         for tag in tags:
             if (term := terms.tag(tag)) is not None:
                 weights[i][term] = _OWN_WEIGHT
@@ -273,26 +278,26 @@ def build_index(session: Session) -> MatchIndex:
         shown = kept_or_shown_point((row[13], row[14]), row[9], row[5], row[6], row[7], row[8])
         if shown is not None:
             lat[i], lon[i] = shown
-    for actor_id, slug in session.execute(
-        select(_key(ActorTopic.actor_id), col(ActorTopic.topic_slug))
+    for actor_id, slug in _rows(
+        connection, select(_key(ActorTopic.actor_id), col(ActorTopic.topic_slug))
     ):
         weights[position[actor_id]][terms.topic(slug)] = _OWN_WEIGHT
     field_labels = {
         slug: (de, en)
-        for slug, de, en in session.execute(
+        for slug, de, en in connection.execute(
             select(col(ActionField.slug), col(ActionField.label_de), col(ActionField.label_en))
         )
     }
     field_slugs = sorted(field_labels)
     field_bit = {slug: 1 << j for j, slug in enumerate(field_slugs)}
     fields = np.zeros(n, dtype=np.int32)
-    for actor_id, slug in session.execute(
-        select(_key(ActorActionField.actor_id), col(ActorActionField.action_field_slug))
+    for actor_id, slug in _rows(
+        connection, select(_key(ActorActionField.actor_id), col(ActorActionField.action_field_slug))
     ):
         fields[position[actor_id]] |= field_bit[slug]
     ties: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
-    idea_members = _add_idea_signals(session, position, terms, weights, ties)
-    group_members = _add_group_signals(session, position, terms, weights, ties)
+    idea_members = _add_idea_signals(connection, position, terms, weights, ties)
+    group_members = _add_group_signals(connection, position, terms, weights, ties)
 
     n_terms = len(terms.labels)
     ids = [uuid.UUID(row[0]) for row in rows]
@@ -310,10 +315,8 @@ def build_index(session: Session) -> MatchIndex:
         ids=ids,
         names=[row[1] for row in rows],
         position=dict(zip(ids, range(n), strict=True)),
-        kinds=np.array([KINDS.index(ActorKind(row[2])) for row in rows], dtype=np.int8),
-        visibility=np.array(
-            [VISIBILITIES.index(Visibility(row[3])) for row in rows], dtype=np.int8
-        ),
+        kinds=np.array([_KIND_CODE[row[2]] for row in rows], dtype=np.int8),
+        visibility=np.array([_VISIBILITY_CODE[row[3]] for row in rows], dtype=np.int8),
         districts=[row[4] for row in rows],
         lat=lat,
         lon=lon,
@@ -338,33 +341,66 @@ def build_index(session: Session) -> MatchIndex:
     )
 
 
+_KIND_CODE = {kind.value: i for i, kind in enumerate(KINDS)}
+_VISIBILITY_CODE = {visibility.value: i for i, visibility in enumerate(VISIBILITIES)}
+_JSON_CHUNK = 20_000
+_FETCH = 10_000
+
+
+def _text(column: Any) -> Any:
+    """A column read as the text it holds (an enum's value, not its member)."""
+    return sa.type_coerce(col(column), sa.String)
+
+
+def _json_text(column: Any) -> Any:
+    """A JSON column read as its JSON text, parsed in bulk by `_parsed_json`."""
+    return sa.cast(col(column), sa.Text)
+
+
+def _parsed_json(rows: Sequence[Any], columns: Sequence[int]) -> Iterable[list[list[str]]]:
+    """Per row, the JSON lists in `columns` (empty for NULL), parsed a chunk of rows at a time:
+    one `json.loads` per chunk instead of one per value."""
+    for start in range(0, len(rows), _JSON_CHUNK):
+        chunk = rows[start : start + _JSON_CHUNK]
+        text = ",".join("[" + ",".join(row[c] or "null" for c in columns) + "]" for row in chunk)
+        for values in json.loads(f"[{text}]"):
+            yield [value or [] for value in values]
+
+
+def _rows(connection: Connection, statement: Any) -> Iterable[Any]:
+    """The rows of a bulk query, fetched many at a time."""
+    for partition in connection.execute(statement).partitions(_FETCH):
+        yield from partition
+
+
 def _key(column: Any) -> Any:
     """An id column as its stored text (the same spelling for every column of one database)."""
     return sa.cast(col(column), sa.String)
 
 
 def _add_idea_signals(
-    session: Session,
+    connection: Connection,
     position: dict[str, int],
     terms: _Terms,
     weights: list[dict[int, float]],
     ties: list[dict[int, float]],
 ) -> dict[str, set[int]]:
     idea_terms: dict[str, list[int]] = defaultdict(list)
-    for idea_id, slug in session.execute(
-        select(_key(IdeaTopic.idea_id), col(IdeaTopic.topic_slug))
+    for idea_id, slug in _rows(
+        connection, select(_key(IdeaTopic.idea_id), col(IdeaTopic.topic_slug))
     ):
         idea_terms[idea_id].append(terms.topic(slug))
     # The actor that brought an idea in takes part in it, listed as participant or not.
     members: dict[str, set[int]] = defaultdict(set)
-    for idea_id, tags, owner_id in session.execute(
-        select(_key(Idea.id), col(Idea.tags), _key(Idea.owner_id))
-    ):
-        idea_terms[idea_id].extend(t for tag in tags or [] if (t := terms.tag(tag)) is not None)
+    ideas = connection.execute(
+        select(_key(Idea.id), _json_text(Idea.tags), _key(Idea.owner_id))
+    ).all()
+    for (idea_id, _, owner_id), (tags,) in zip(ideas, _parsed_json(ideas, (1,)), strict=True):
+        idea_terms[idea_id].extend(t for tag in tags if (t := terms.tag(tag)) is not None)
         if owner_id is not None:
             members[idea_id].add(position[owner_id])
-    for idea_id, actor_id in session.execute(
-        select(_key(IdeaParticipant.idea_id), _key(IdeaParticipant.actor_id))
+    for idea_id, actor_id in _rows(
+        connection, select(_key(IdeaParticipant.idea_id), _key(IdeaParticipant.actor_id))
     ):
         members[idea_id].add(position[actor_id])
     for idea_id, participants in members.items():
@@ -375,22 +411,23 @@ def _add_idea_signals(
 
 
 def _add_group_signals(
-    session: Session,
+    connection: Connection,
     position: dict[str, int],
     terms: _Terms,
     weights: list[dict[int, float]],
     ties: list[dict[int, float]],
 ) -> dict[str, list[int]]:
     group_terms: dict[str, list[int]] = defaultdict(list)
-    for group_id, slug in session.execute(
-        select(_key(GroupTopic.group_id), col(GroupTopic.topic_slug))
+    for group_id, slug in _rows(
+        connection, select(_key(GroupTopic.group_id), col(GroupTopic.topic_slug))
     ):
         group_terms[group_id].append(terms.topic(slug))
     members: dict[str, list[int]] = defaultdict(list)
-    for group_id, actor_id in session.execute(
+    for group_id, actor_id in _rows(
+        connection,
         select(_key(GroupMember.group_id), _key(GroupMember.actor_id)).where(
             col(GroupMember.status) == MemberStatus.active
-        )
+        ),
     ):
         members[group_id].append(position[actor_id])
     for group_id, group_members in members.items():
