@@ -47,14 +47,35 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: commits when the block succeeds, rolls back when it raises.
 
     `write=False` marks a read-only unit, which on SQLite does not take the write lock."""
+    session = open_session(engine, write=write)
+    try:
+        yield session
+    except BaseException:
+        close_session(session, commit=False)
+        raise
+    close_session(session, commit=True)
+
+
+def open_session(engine: Engine, *, write: bool = True) -> Session:
+    """The session of a unit of work (it connects at its first statement); end it with
+    `close_session`."""
     bind = engine.execution_options(**{_WRITE_OPTION: True}) if write else engine
-    with Session(bind, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
+    return Session(bind, expire_on_commit=False)
+
+
+def close_session(session: Session, *, commit: bool) -> None:
+    """End a unit of work: commit (rolled back if the commit fails) or roll back; then close."""
+    try:
+        if commit:
+            try:
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        else:
             session.rollback()
-            raise
+    finally:
+        session.close()
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -3,13 +3,17 @@ build would, read only for the actors the writes touched."""
 
 import math
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlalchemy import func, select, update
+from sqlmodel import Session, col
 
 from radar.matching.engine import MatchEngine
-from radar.matching.index import MatchIndex, build_index
+from radar.matching.index import SETTLED_AFTER, MatchIndex, build_index
+from radar.models.base import utcnow
+from radar.models.event import Event
 from tests.factories import FIELD_CIRCULAR, TOPIC_AI, TOPIC_HYDROGEN, create_actor
 from tests.group_factories import create_group, join
 from tests.idea_factories import idea_body
@@ -102,3 +106,42 @@ def test_a_write_after_a_refresh_is_refreshed_again_and_many_writes_rebuild(
     session.rollback()
     engine.index(session)
     assert engine.builds == 2
+
+
+def test_the_change_mark_counts_only_events_after_the_settled_ones(
+    client: TestClient, session: Session
+) -> None:
+    """Events older than SETTLED_AFTER are committed: the mark counts from the newest of them
+    (the event log only grows), yet a write, and one numbered before the newest event but
+    committed after the index was built, still show."""
+    a = create_actor(client, topics=[TOPIC_AI])
+    b = create_actor(client, topics=[TOPIC_AI])
+    aged = utcnow() - SETTLED_AFTER - timedelta(minutes=1)
+    session.execute(update(Event).values(created_at=aged))
+    session.commit()
+    settled = session.execute(select(func.max(col(Event.seq)))).scalar_one()
+    engine = MatchEngine()
+    first = engine.index(session)
+    assert first.change_mark == (settled, 0, settled)
+
+    client.patch(f"/v1/actors/{a['id']}", json={"name": "Eins"})
+    client.patch(f"/v1/actors/{b['id']}", json={"name": "Zwei"})
+    # The first of the two commits late: the index sees the second one's event only.
+    session.rollback()
+    late = session.execute(select(Event).where(col(Event.seq) == settled + 1)).scalar_one()
+    row = late.model_dump()
+    session.delete(late)
+    session.commit()
+    refreshed = engine.index(session)
+    assert refreshed.names[refreshed.position[uuid.UUID(b["id"])]] == "Zwei"
+    assert refreshed.change_mark == (settled, 1, settled + 2)
+    assert (engine.builds, engine.refreshes) == (1, 1)
+
+    # Its event, numbered before the newest one the index saw, changes the count after the
+    # floor but not the newest number: the index is built anew.
+    session.add(Event(**row))
+    session.commit()
+    rebuilt = engine.index(session)
+    assert rebuilt.names[rebuilt.position[uuid.UUID(a["id"])]] == "Eins"
+    assert rebuilt.change_mark == (settled, 2, settled + 2)
+    assert (engine.builds, engine.refreshes) == (2, 1)

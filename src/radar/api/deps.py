@@ -4,14 +4,15 @@ Dependencies that only read the request are `async def`: FastAPI runs each plain
 thread pool, a hop that costs more than such a dependency does."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
-from radar.db import session_scope
+from radar.db import close_session, open_session
 from radar.errors import FieldError, InvalidInput
 from radar.geo.base import Geocoder
 from radar.services.common import MAX_LIMIT, PageRequest
@@ -19,11 +20,19 @@ from radar.services.geocoding import configured_geocoder
 from radar.settings import Settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; it commits after the endpoint returns, before the response."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request; it commits after the endpoint returns, before the response.
+
+    Opening a session does no I/O (it connects at its first statement), so only its end runs in
+    the thread pool."""
     write = request.method not in {"GET", "HEAD", "OPTIONS"}
-    with session_scope(request.app.state.engine, write=write) as session:
+    session = open_session(request.app.state.engine, write=write)
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(close_session, session, commit=False)
+        raise
+    await run_in_threadpool(close_session, session, commit=True)
 
 
 async def get_settings(request: Request) -> Settings:

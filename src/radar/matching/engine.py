@@ -134,19 +134,24 @@ class MatchEngine:
     def index(self, session: Session) -> MatchIndex:
         """The index as of the last committed write: refreshed from the events since it was
         built when only a few actors changed, rebuilt when many did."""
-        mark = change_mark(session)
         current = self._index
-        if current is not None and current.change_mark == mark:
+        if current is not None and _unchanged(session, current):
             return current
         with self._lock:
             current = self._index
-            if current is None or current.change_mark != mark:
-                fresher = None if current is None else refresh(session, current, mark)
-                if fresher is None:
-                    fresher = self._build(session)
-                    self.builds += 1
-                else:
-                    self.refreshes += 1
-                self._index = fresher
-                return fresher
-            return current
+            if current is not None and _unchanged(session, current):
+                return current
+            fresher = None
+            if current is not None:
+                fresher = refresh(session, current, change_mark(session, current.change_mark.floor))
+            if fresher is None:
+                fresher = self._build(session)
+                self.builds += 1
+            else:
+                self.refreshes += 1
+            self._index = fresher
+            return fresher
+
+
+def _unchanged(session: Session, index: MatchIndex) -> bool:
+    return change_mark(session, index.change_mark.floor) == index.change_mark

@@ -8,9 +8,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ from radar.models.actor import (
     ActorTopic,
     Visibility,
 )
+from radar.models.base import utcnow
 from radar.models.event import Event
 from radar.models.group import GroupMember, GroupTopic, MemberStatus
 from radar.models.idea import Idea, IdeaParticipant, IdeaTopic
@@ -54,6 +56,23 @@ def topic_term(slug: str) -> str:
 
 def tag_term(tag: str) -> str:
     return f"tag:{fold(tag)}"
+
+
+class ChangeMark(NamedTuple):
+    """What an index was built from: every write records an event in its own transaction, so
+    the number (`events`) and the highest sequence number (`highest`) of the events after
+    `floor` change with every committed write (also one that took its number before others but
+    committed after them)."""
+
+    floor: int
+    events: int
+    highest: int
+
+
+# Writes commit within this long of recording their event: events numbered up to the newest one
+# older than this are all committed, and the mark need not count them again (the event log only
+# grows; counting all of it would cost each match more the longer Radar runs).
+SETTLED_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -116,7 +135,7 @@ class MatchIndex:
     sought_by: Csr
     partners: Csr  # actor → (actor, tie strength)
     degree: FloatArray  # number of distinct partners
-    change_mark: tuple[int, int]
+    change_mark: ChangeMark
     # Who takes part in each idea and (actively) in each group: what a change to one of them
     # touches.
     idea_members: dict[uuid.UUID, frozenset[int]] = field(default_factory=dict)
@@ -195,11 +214,20 @@ def _ints(values: Iterable[int]) -> IntArray:
     return np.array(sorted(values), dtype=np.int32)
 
 
-def change_mark(session: Session) -> tuple[int, int]:
-    """What the index was built from: every write records an event in its own transaction, so
-    the count and the highest sequence number of events change with every committed write."""
-    count, highest = session.execute(select(func.count(), func.max(col(Event.seq)))).one()
-    return int(count), int(highest or 0)
+def change_mark(session: Session, floor: int) -> ChangeMark:
+    """The mark of the events numbered after `floor`."""
+    count, highest = session.execute(
+        select(func.count(), func.max(col(Event.seq))).where(col(Event.seq) > floor)
+    ).one()
+    return ChangeMark(floor, int(count), int(highest or floor))
+
+
+def settled_floor(session: Session) -> int:
+    """The number of the newest event that is surely committed, as are all before it."""
+    floor = session.execute(
+        select(func.max(col(Event.seq))).where(col(Event.created_at) <= utcnow() - SETTLED_AFTER)
+    ).scalar()
+    return int(floor or 0)
 
 
 class _Terms:
@@ -229,7 +257,7 @@ class _Terms:
 
 def build_index(session: Session) -> MatchIndex:
     """The index of every actor, from a handful of bulk queries."""
-    mark = change_mark(session)
+    mark = change_mark(session, settled_floor(session))
     # Core rows on the session's connection: the ORM's result machinery, enum conversion and a
     # JSON parse per value would cost more than the rest of the build.
     connection = session.connection()

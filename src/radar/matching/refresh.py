@@ -25,6 +25,7 @@ from radar.matching.index import (
     KINDS,
     VISIBILITIES,
     ActorRow,
+    ChangeMark,
     MatchIndex,
     _spread,
     _Terms,
@@ -42,16 +43,18 @@ MAX_OVERLAY_SHARE = 0.05
 _CHUNK = 500
 
 
-def refresh(session: Session, index: MatchIndex, mark: tuple[int, int]) -> MatchIndex | None:
-    """The index brought up to `mark` from the events after its own, or None when a full build
-    is due (too much changed, or an event numbered before the index's mark committed after
-    it was built)."""
+def refresh(session: Session, index: MatchIndex, mark: ChangeMark) -> MatchIndex | None:
+    """The index brought up to `mark` (counted from the index's floor) from the events after
+    its own, or None when a full build is due (too much changed, or an event numbered before
+    the index's mark committed after it was built)."""
+    if mark.floor != index.change_mark.floor:
+        return None
     events = session.execute(
         select(col(Event.type), col(Event.entity_type), col(Event.entity_id))
-        .where(col(Event.seq) > index.change_mark[1])
+        .where(col(Event.seq) > index.change_mark.highest)
         .order_by(col(Event.seq))
     ).all()
-    if mark[0] - index.change_mark[0] != len(events):
+    if mark.events - index.change_mark.events != len(events):
         return None
     touched: set[uuid.UUID] = set()
     deleted: set[uuid.UUID] = set()
@@ -84,7 +87,7 @@ def refresh(session: Session, index: MatchIndex, mark: tuple[int, int]) -> Match
 def _patched(
     session: Session,
     index: MatchIndex,
-    mark: tuple[int, int],
+    mark: ChangeMark,
     affected: set[uuid.UUID],
     idea_members: dict[uuid.UUID, set[uuid.UUID]],
     group_members: dict[uuid.UUID, set[uuid.UUID]],
