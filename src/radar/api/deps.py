@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
+from anyio import CancelScope
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
@@ -27,12 +28,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     the thread pool."""
     write = request.method not in {"GET", "HEAD", "OPTIONS"}
     session = open_session(request.app.state.engine, write=write)
+    commit = False
     try:
         yield session
-    except BaseException:
-        await run_in_threadpool(close_session, session, commit=False)
-        raise
-    await run_in_threadpool(close_session, session, commit=True)
+        commit = True
+    finally:
+        # Shielded: a cancelled request still ends its transaction and returns its connection.
+        with CancelScope(shield=True):
+            await run_in_threadpool(close_session, session, commit=commit)
 
 
 async def get_settings(request: Request) -> Settings:

@@ -148,6 +148,8 @@ class MatchIndex:
     base_size: int = -1
     base_terms: int = -1  # terms the postings (term_actors, offered_by, sought_by) cover
     field_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug → (DE, EN)
+    # What signals derive from the index alone, computed at the first query (per index).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.base_size < 0:

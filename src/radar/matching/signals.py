@@ -182,14 +182,18 @@ def shared_partners(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, 
 
 
 def activity(index: MatchIndex) -> FloatArray:
-    """How active an actor is: its number of partners on a log scale, 1 for the most active."""
-    if index.size == 0:
-        return np.zeros(0, dtype=np.float32)
-    most = float(index.degree.max())
-    if most == 0:
-        return np.zeros(index.size, dtype=np.float32)
-    result: FloatArray = (np.log1p(index.degree) / np.log1p(most)).astype(np.float32)
-    return result
+    """How active an actor is: its number of partners on a log scale, 1 for the most active.
+    The same for every query on one index: computed once, returned read-only."""
+    cached: FloatArray | None = index.derived.get("activity")
+    if cached is None:
+        most = float(index.degree.max()) if index.size else 0.0
+        if most == 0:
+            cached = np.zeros(index.size, dtype=np.float32)
+        else:
+            cached = (np.log1p(index.degree) / np.log1p(most)).astype(np.float32)
+        cached.setflags(write=False)
+        index.derived["activity"] = cached
+    return cached
 
 
 def seeking_profile(
