@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput, NotFound, Unauthorized
@@ -168,26 +168,30 @@ def revoke_token(session: Session, *, account_id: uuid.UUID, token_id: uuid.UUID
         session.flush()
 
 
+# The token, its account's role and the actors it manages in one query: it runs on every request
+# (one row per managed actor, or one with no actor), so it is built once, not per call (building
+# and keying a statement costs ten times as much as running this one on SQLite).
+_AUTHENTICATE = (
+    select(
+        col(ApiToken.id),
+        col(ApiToken.digest),
+        col(ApiToken.account_id),
+        col(ApiToken.revoked_at),
+        col(ApiToken.expires_at),
+        col(ApiToken.last_used_at),
+        col(Account.role),
+        col(AccountActor.actor_id),
+    )
+    .join(Account, col(Account.id) == col(ApiToken.account_id))
+    .outerjoin(AccountActor, col(AccountActor.account_id) == col(Account.id))
+    .where(col(ApiToken.digest) == bindparam("digest"))
+)
+
+
 def authenticate(connection: Connection, *, secret: str) -> tuple[Principal, bool]:
     """The principal a bearer token stands for, and whether its last use is due to be noted
     (note_token_use); 401 for unknown, revoked or expired tokens."""
-    # The token, its account's role and the actors it manages in one query: this runs on every
-    # request (one row per managed actor, or one with no actor).
-    rows = connection.execute(
-        select(
-            col(ApiToken.id),
-            col(ApiToken.digest),
-            col(ApiToken.account_id),
-            col(ApiToken.revoked_at),
-            col(ApiToken.expires_at),
-            col(ApiToken.last_used_at),
-            col(Account.role),
-            col(AccountActor.actor_id),
-        )
-        .join(Account, col(Account.id) == col(ApiToken.account_id))
-        .outerjoin(AccountActor, col(AccountActor.account_id) == col(Account.id))
-        .where(col(ApiToken.digest) == digest(secret))
-    ).all()
+    rows = connection.execute(_AUTHENTICATE, {"digest": digest(secret)}).all()
     if not rows or not hmac.compare_digest(rows[0].digest, digest(secret)):
         raise Unauthorized("Unknown bearer token")
     stored = rows[0]

@@ -84,20 +84,23 @@ def withdraw_feedback(session: Session, *, feedback_id: uuid.UUID, principal: Pr
     session.flush()
 
 
+# Every actor → actors match reads it: built once, not per request.
+_FEEDBACK_ON = select(
+    col(MatchFeedback.actor_id), col(MatchFeedback.target_id), col(MatchFeedback.action)
+).where(
+    sa.or_(
+        col(MatchFeedback.actor_id) == sa.bindparam("actor_id"),
+        col(MatchFeedback.target_id) == sa.bindparam("actor_id"),
+    )
+)
+
+
 def dismissed_and_accepted(
     session: Session, actor_id: uuid.UUID
 ) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
     """The actors never to suggest with `actor_id` (dismissed by either side) and those its
     managers accepted."""
-    rows = session.execute(
-        select(
-            col(MatchFeedback.actor_id), col(MatchFeedback.target_id), col(MatchFeedback.action)
-        ).where(
-            sa.or_(
-                col(MatchFeedback.actor_id) == actor_id, col(MatchFeedback.target_id) == actor_id
-            )
-        )
-    )
+    rows = session.execute(_FEEDBACK_ON, {"actor_id": actor_id})
     dismissed: set[uuid.UUID] = set()
     accepted: set[uuid.UUID] = set()
     for source, target, action in rows:

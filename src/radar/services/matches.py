@@ -5,6 +5,7 @@ import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +33,6 @@ from radar.models.actor import Actor, ActorKind, Visibility
 from radar.models.group import MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaKind, IdeaStatus, ParticipantRole
 from radar.models.match import (
-    ActorMatch,
     ActorMatches,
     ActorSet,
     Consortium,
@@ -158,29 +158,27 @@ def _ranked(
         query_kind = KIND_LABELS[KINDS[int(index.kinds[query])]]
         query = signals.profile_of(index, query)  # once, not per suggestion
     field_labels = index.field_labels or _field_labels(session)
+    top = np.array(top_positions(scores.total, allowed, limit), dtype=np.intp)
+    shown_weights = dict(weights)
+    # Each component's values at the chosen positions, gathered once (not 7 lookups a match).
+    components = {name: values[top].tolist() for name, values in scores.components.items()}
+    totals, distances = scores.total[top].tolist(), scores.distances_km[top].tolist()
     matches = []
-    # Built from values of known types without validating them again (the hot path of every
-    # suggestion list): model_construct.
-    for c in top_positions(scores.total, allowed, limit):
-        distance = float(scores.distances_km[c])
+    for j, (c, total, distance) in enumerate(zip(top.tolist(), totals, distances, strict=True)):
         reasons = explain(index, query, c, scores, field_labels, query_kind=query_kind)
         matches.append(
-            ActorMatch.model_construct(
-                actor=_matched(index, c),
-                score=round(float(scores.total[c]), 4),
-                components={
-                    name: round(float(values[c]), 4) for name, values in scores.components.items()
-                },
-                weights=dict(weights),
-                reasons=[
-                    MatchReason.model_construct(component=r.component, de=r.de, en=r.en)
-                    for r in reasons
-                ],
-                distance_km=None if np.isnan(distance) else round(distance, 1),
-                feedback="accepted" if index.ids[c] in accepted else None,
-            )
+            {
+                "actor": _matched_fields(index, c),
+                "score": round(total, 4),
+                "components": {name: round(values[j], 4) for name, values in components.items()},
+                "weights": shown_weights,
+                "reasons": [{"component": r.component, "de": r.de, "en": r.en} for r in reasons],
+                "distance_km": None if math.isnan(distance) else round(distance, 1),
+                "feedback": "accepted" if index.ids[c] in accepted else None,
+            }
         )
-    return ActorMatches.model_construct(data=matches)
+    # Validated as a whole from plain values: cheaper than building each model in Python.
+    return ActorMatches.model_validate({"data": matches})
 
 
 def match_idea(
@@ -692,12 +690,16 @@ def _actor_set(session: Session, index: MatchIndex, chosen: ActorSet, *, loc: st
 
 
 def _matched(index: MatchIndex, i: int) -> MatchedActor:
-    return MatchedActor.model_construct(
-        id=index.ids[i],
-        name=index.names[i],
-        kind=KINDS[int(index.kinds[i])],
-        district=index.districts[i],
-    )
+    return MatchedActor.model_validate(_matched_fields(index, i))
+
+
+def _matched_fields(index: MatchIndex, i: int) -> dict[str, Any]:
+    return {
+        "id": index.ids[i],
+        "name": index.names[i],
+        "kind": KINDS[int(index.kinds[i])],
+        "district": index.districts[i],
+    }
 
 
 def _field_labels(session: Session) -> dict[str, tuple[str, str]]:

@@ -5,7 +5,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import Query, Request, Response, status
-from sqlmodel import SQLModel
+from pydantic import BaseModel
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import NearDep, SessionDep, SettingsDep
@@ -90,7 +90,7 @@ def match_actor(
     return _json(found)
 
 
-def _json(model: SQLModel) -> Response:
+def _json(model: BaseModel) -> Response:
     """A response built by the service already: serialised once, not validated again."""
     return Response(content=model.model_dump_json(), media_type="application/json")
 
