@@ -3,7 +3,8 @@ time (stored in the database, so every process scores the same way from its next
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput
 from radar.matching.engine import COMPONENTS, DEFAULT_WEIGHTS, Tuning
@@ -15,10 +16,13 @@ from radar.settings import Settings
 KEY = "match_tuning"
 
 
+# Every match reads it: built once, not per request.
+_STORED_VALUE = select(col(StoredSetting.value)).where(col(StoredSetting.key) == KEY)
+
+
 def current_tuning(session: Session, settings: Settings) -> Tuning:
     """The weights and half-distance matches are scored with now."""
-    stored = session.get(StoredSetting, KEY)
-    value: dict[str, Any] = stored.value if stored is not None else {}
+    value: dict[str, Any] = session.execute(_STORED_VALUE).scalar() or {}
     weights = {**DEFAULT_WEIGHTS, **settings.match_weights, **value.get("weights", {})}
     half = float(value.get("half_distance_km") or settings.match_half_distance_km)
     return Tuning(weights=weights, half_distance_km=half)
