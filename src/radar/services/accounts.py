@@ -191,8 +191,9 @@ _AUTHENTICATE = (
 def authenticate(connection: Connection, *, secret: str) -> tuple[Principal, bool]:
     """The principal a bearer token stands for, and whether its last use is due to be noted
     (note_token_use); 401 for unknown, revoked or expired tokens."""
-    rows = connection.execute(_AUTHENTICATE, {"digest": digest(secret)}).all()
-    if not rows or not hmac.compare_digest(rows[0].digest, digest(secret)):
+    stored_form = digest(secret)
+    rows = connection.execute(_AUTHENTICATE, {"digest": stored_form}).all()
+    if not rows or not hmac.compare_digest(rows[0].digest, stored_form):
         raise Unauthorized("Unknown bearer token")
     stored = rows[0]
     now = datetime.now(UTC)
