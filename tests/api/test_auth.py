@@ -1,11 +1,13 @@
 """Bearer authentication, the anonymous and public-read rules, and rate limits shared through
 the database by several app instances."""
 
+import re
 import uuid
 from datetime import timedelta
 from functools import partial
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
@@ -189,3 +191,43 @@ def test_count_request_resets_with_each_window(engine: Engine) -> None:
 
 def test_responses_vary_by_authorization(client: TestClient) -> None:
     assert client.get("/v1/actors").headers["vary"] == "Authorization"
+
+
+def _every_v1_route(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path) of every /v1 endpoint the API documents, path parameters filled in."""
+    return [
+        (method.upper(), re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path))
+        for path, operations in app.openapi()["paths"].items()
+        if path.startswith("/v1/")
+        for method in operations
+    ]
+
+
+def test_every_v1_endpoint_authenticates_its_caller(settings: Settings, engine: Engine) -> None:
+    """Including those that authenticate in their own thread rather than in a dependency."""
+    with _client(settings, engine) as anonymous:
+        routes = _every_v1_route(anonymous.app)  # type: ignore[arg-type]
+        assert ("GET", "/v1/actors") in routes
+        assert any(path.endswith("/matches") for _, path in routes)
+        for method, path in routes:
+            _assert_unauthorized(anonymous.request(method, path))
+    with _client(settings, engine, "radar_nope", public_read=True) as bad_token:
+        for method, path in routes:
+            _assert_unauthorized(bad_token.request(method, path))
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_the_match_endpoint_counts_towards_the_rate_limit_and_varies_by_token(
+    settings: Settings, engine: Engine
+) -> None:
+    token = issue_token(engine, Role.admin)
+    actor_id = uuid.uuid4()
+    with _client(settings, engine, token, rate_limit_per_minute=3) as client:
+        missing = client.get(f"/v1/actors/{actor_id}/matches")
+        assert missing.status_code == 404
+        assert missing.headers["vary"] == "Authorization"
+        mine = create_actor(client)
+        found = client.get(f"/v1/actors/{mine['id']}/matches")
+        assert found.status_code == 200, found.text
+        assert found.headers["vary"] == "Authorization"
+        _assert_too_many(client.get(f"/v1/actors/{mine['id']}/matches"))

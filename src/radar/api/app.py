@@ -111,6 +111,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         transfer,
         webhooks,
     ):
+        if module is matches:
+            app.include_router(matches.direct_router)
         app.include_router(module.router)
     webhooks.document_webhooks(app)
     return app

@@ -12,6 +12,7 @@ from radar.api.errors import problems
 from radar.errors import TooManyRequests, Unauthorized
 from radar.services import accounts, rate_limits
 from radar.services.access import ANONYMOUS, Principal
+from radar.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -22,17 +23,28 @@ bearer_scheme = HTTPBearer(
 )
 
 
+# What a response shows depends on who asks: caches must key on the token too (problem
+# responses carry it as well).
+VARY = {"Vary": "Authorization"}
+
+CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
 def get_principal(
-    request: Request,
-    response: Response,
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    request: Request, response: Response, settings: SettingsDep, credentials: CredentialsDep
 ) -> Principal:
     """Who is calling; 401 for bad tokens, 401 for anonymous callers unless public read is
     on (GET only), 429 beyond the caller's rate limit."""
+    response.headers.update(VARY)
+    return authenticate(request, settings, credentials)
+
+
+def authenticate(
+    request: Request, settings: Settings, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
+    """`get_principal` for an endpoint that authenticates in its own thread (it blocks on the
+    database); the response must carry `VARY`."""
     engine = request.app.state.engine
-    # What a response shows depends on who asks: caches must key on the token too.
-    response.headers["Vary"] = "Authorization"
     if request.headers.get("authorization") and credentials is None:
         raise Unauthorized("Send the token as `Authorization: Bearer radar_…`")
     # Its own short transactions, before the request's unit of work takes any lock.

@@ -69,6 +69,8 @@ def problem_response(
     }
     if errors:
         body["errors"] = [_field_error(error) for error in errors]
+    # Whether a caller gets a 404 or a 403 depends on who asks, as a success does.
+    headers = {"Vary": "Authorization", **(headers or {})}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 

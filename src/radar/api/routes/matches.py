@@ -4,13 +4,14 @@ could join), `/v1/groups/{id}/matches` (whom to invite), and feedback on them.""
 import uuid
 from typing import Annotated
 
-from fastapi import Query, Request, Response, status
-from pydantic import BaseModel
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
-from radar.api.auth import PrincipalDep, authenticated_router
+from radar.api.auth import VARY, CredentialsDep, PrincipalDep, authenticate, authenticated_router
 from radar.api.deps import NearDep, SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.api.near import resolve_near
+from radar.db import close_session, open_session
 from radar.matching.engine import MatchEngine
 from radar.models.actor import ActorKind
 from radar.models.idea import IdeaKind, IdeaStatus
@@ -42,13 +43,19 @@ def _engine(request: Request) -> MatchEngine:
     return engine
 
 
-@router.get("/actors/{actor_id}/matches", response_model=ActorMatches, responses=problems(404, 422))
-def match_actor(
+# The endpoint frontends call most: it authenticates, reads and closes its session in one trip
+# to the thread pool instead of three (the dependencies' and its own), a third of its time.
+direct_router = APIRouter(prefix="/v1", tags=["matching"], responses=problems(401, 429))
+
+
+@direct_router.get(
+    "/actors/{actor_id}/matches", response_model=ActorMatches, responses=problems(404, 422)
+)
+async def match_actor(
     actor_id: uuid.UUID,
-    session: SessionDep,
-    principal: PrincipalDep,
-    settings: SettingsDep,
     request: Request,
+    settings: SettingsDep,
+    credentials: CredentialsDep,
     near_and_radius: NearDep,
     kind: Kinds = [],  # noqa: B006
     district: Districts = [],  # noqa: B006
@@ -67,32 +74,37 @@ def match_actor(
     in German and English. Only actors you may see are suggested, at the location precision
     you may see. With `radius_km`, only actors within that distance of the actor (or of
     `near=lat,lon` or `near_actor`) are suggested; proximity counts either way."""
-    point, radius_km = near_and_radius
-    near = (
-        resolve_near(session, principal, near_and_radius, near_actor)
-        if point is not None or near_actor is not None
-        else None
-    )
-    found = matches.match_actor(
-        session,
-        engine=_engine(request),
-        actor_id=actor_id,
-        principal=principal,
-        kinds=kind,
-        districts=district,
-        min_score=min_score,
-        exclude_partners=exclude_partners,
-        limit=limit,
-        tuning=current_tuning(session, settings),
-        near=near,
-        radius_km=radius_km,
-    )
-    return _json(found)
 
+    def serve() -> Response:
+        principal = authenticate(request, settings, credentials)
+        session = open_session(request.app.state.engine, write=False)
+        try:
+            point, radius_km = near_and_radius
+            near = (
+                resolve_near(session, principal, near_and_radius, near_actor)
+                if point is not None or near_actor is not None
+                else None
+            )
+            found = matches.match_actor(
+                session,
+                engine=_engine(request),
+                actor_id=actor_id,
+                principal=principal,
+                kinds=kind,
+                districts=district,
+                min_score=min_score,
+                exclude_partners=exclude_partners,
+                limit=limit,
+                tuning=current_tuning(session, settings),
+                near=near,
+                radius_km=radius_km,
+            )
+        finally:
+            # A read: nothing to commit. The thread finishes even if the request is cancelled.
+            close_session(session, commit=False)
+        return Response(found.model_dump_json(), media_type="application/json", headers=VARY)
 
-def _json(model: BaseModel) -> Response:
-    """A response built by the service already: serialised once, not validated again."""
-    return Response(content=model.model_dump_json(), media_type="application/json")
+    return await run_in_threadpool(serve)
 
 
 @router.get(
