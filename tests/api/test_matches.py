@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from radar.api.app import create_app
 from radar.models.account import Role
+from radar.models.match import ActorMatches
 from radar.settings import Settings
 from tests.conftest import ClientFactory
 from tests.factories import FIELD_PRODUCTION, TOPIC_AI, TOPIC_PLASTICS, create_actor
@@ -92,6 +93,28 @@ def test_the_best_partner_comes_first_with_components_and_reasons(
     assert reasons["proximity"]["de"] == "5 km entfernt"
     assert reasons["kinds"]["en"] == "company ↔ research institute"
     assert best["distance_km"] == pytest.approx(4.9, abs=0.2)
+
+
+def test_the_response_is_exactly_what_its_schema_writes(
+    client: TestClient, scene: dict[str, str]
+) -> None:
+    """The endpoint writes plain values as JSON: they must be what `ActorMatches` would write,
+    byte for byte (types, field order, floats, nulls)."""
+    create_actor(client, location_precision="hidden", topics=[TOPIC_AI])
+    accepted = {"actor_id": scene["me"], "target_id": scene["institute"], "action": "accept"}
+    assert client.post("/v1/matches/feedback", json=accepted).status_code == 201
+    assert (
+        client.patch("/v1/admin/match-tuning", json={"weights": {"topics": 1}}).status_code == 200
+    )
+
+    response = client.get(f"/v1/actors/{scene['me']}/matches")
+
+    assert response.headers["content-type"] == "application/json"
+    shown = ActorMatches.model_validate_json(response.content)
+    assert shown.model_dump_json() == response.text
+    assert {m.distance_km is None for m in shown.data} == {True, False}
+    assert {m.feedback for m in shown.data} == {"accepted", None}
+    assert shown.data[0].weights["topics"] == 1
 
 
 def test_filters_limit_and_minimum_score(client: TestClient, scene: dict[str, str]) -> None:

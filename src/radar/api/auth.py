@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from radar.api.deps import SettingsDep
 from radar.api.errors import problems
@@ -40,22 +40,27 @@ def get_principal(
 
 
 def authenticate(
-    request: Request, settings: Settings, credentials: HTTPAuthorizationCredentials | None
+    request: Request,
+    settings: Settings,
+    credentials: HTTPAuthorizationCredentials | None,
+    connection: Connection | None = None,
 ) -> Principal:
     """`get_principal` for an endpoint that authenticates in its own thread (it blocks on the
-    database); the response must carry `VARY`."""
+    database), reading the token on `connection` if given (a read-only unit of work's, say);
+    the response must carry `VARY`."""
     engine = request.app.state.engine
     if request.headers.get("authorization") and credentials is None:
         raise Unauthorized("Send the token as `Authorization: Bearer radar_…`")
-    # Its own short transactions, before the request's unit of work takes any lock.
+    # Rate limit and last use are written in their own short transactions, before a writing
+    # unit of work takes any lock.
     try:
         if credentials is None:
             principal, use_due = ANONYMOUS, False
+        elif connection is not None:
+            principal, use_due = accounts.authenticate(connection, secret=credentials.credentials)
         else:
-            with engine.connect() as connection:
-                principal, use_due = accounts.authenticate(
-                    connection, secret=credentials.credentials
-                )
+            with engine.connect() as own:
+                principal, use_due = accounts.authenticate(own, secret=credentials.credentials)
     except Unauthorized:
         _limit_rate(engine, _address_key(request), settings.anonymous_rate_limit_per_minute)
         raise

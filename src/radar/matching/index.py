@@ -216,7 +216,8 @@ def _ints(values: Iterable[int]) -> IntArray:
     return np.array(sorted(values), dtype=np.int32)
 
 
-# Every match reads it: built once (building a statement costs more than running this one).
+# Every match reads it: built once (building a statement costs more than running this one) and
+# run on the session's connection (so does the ORM's execution path).
 _CHANGE_MARK = select(func.count(), func.max(col(Event.seq))).where(
     col(Event.seq) > sa.bindparam("floor")
 )
@@ -224,7 +225,7 @@ _CHANGE_MARK = select(func.count(), func.max(col(Event.seq))).where(
 
 def change_mark(session: Session, floor: int) -> ChangeMark:
     """The mark of the events numbered after `floor`."""
-    count, highest = session.execute(_CHANGE_MARK, {"floor": floor}).one()
+    count, highest = session.connection().execute(_CHANGE_MARK, {"floor": floor}).one()
     return ChangeMark(floor, int(count), int(highest or floor))
 
 

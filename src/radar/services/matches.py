@@ -3,9 +3,9 @@ precision they may see."""
 
 import math
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 import numpy.typing as npt
@@ -56,6 +56,7 @@ from radar.services.actors import get_actor
 from radar.services.proximity import Near
 
 BoolArray = npt.NDArray[np.bool_]
+P = ParamSpec("P")
 
 
 def visible_mask(index: MatchIndex, principal: Principal) -> BoolArray:
@@ -77,7 +78,7 @@ def _visible(index: MatchIndex, principal: Principal) -> BoolArray:
     return mask
 
 
-def match_actor(
+def match_actor_payload(
     session: Session,
     *,
     engine: MatchEngine,
@@ -91,13 +92,13 @@ def match_actor(
     tuning: Tuning = DEFAULT_TUNING,
     near: Near | None = None,
     radius_km: float | None = None,
-) -> ActorMatches:
-    """The actors that could best work with `actor_id`, best first, each explained; 404 when
-    the caller may not see the actor. `near` (with its radius) keeps those within the radius
-    of that point; `radius_km` alone those within it of the actor itself."""
+) -> dict[str, Any]:
+    """`match_actor` as the plain values of an `ActorMatches` (for the endpoint, which writes
+    them as JSON without building the models). `near` (with its radius) keeps those within the
+    radius of that point; `radius_km` alone those within it of the actor itself."""
     index, q = _indexed_actor(session, engine, actor_id, principal)
     if q is None:  # written after the index's snapshot was read: the next request has it
-        return ActorMatches(data=[])
+        return {"data": []}
     scores = score_actor(index, q, weights=tuning.weights, half_distance_km=tuning.half_distance_km)
     allowed = _filtered(index, principal, scores, kinds, districts, min_score)
     allowed[q] = False
@@ -121,7 +122,19 @@ def match_actor(
     for other in dismissed:
         if (i := index.position.get(other)) is not None:
             allowed[i] = False
-    return _ranked(session, index, q, scores, allowed, limit, accepted, tuning.weights)
+    return {"data": _ranked(session, index, q, scores, allowed, limit, accepted, tuning.weights)}
+
+
+def _validated(payload: Callable[P, dict[str, Any]]) -> Callable[P, ActorMatches]:
+    def validated(*args: P.args, **kwargs: P.kwargs) -> ActorMatches:
+        return ActorMatches.model_validate(payload(*args, **kwargs))
+
+    return validated
+
+
+match_actor = _validated(match_actor_payload)
+"""The actors that could best work with `actor_id`, best first, each explained; 404 when the
+caller may not see the actor (the arguments of `match_actor_payload`)."""
 
 
 def _indexed_actor(
@@ -152,14 +165,15 @@ def _ranked(
     accepted: set[uuid.UUID],
     weights: Mapping[str, float],
     query_kind: tuple[str, str] | None = None,
-) -> ActorMatches:
-    """The `limit` best allowed actors, each with its score, components and reasons."""
+) -> list[dict[str, Any]]:
+    """The `limit` best allowed actors, each with its score, components and reasons: the plain
+    values of `ActorMatch`es (validating them as a whole is cheaper than building each)."""
     if not isinstance(query, signals.Profile):
         query_kind = KIND_LABELS[KINDS[int(index.kinds[query])]]
         query = signals.profile_of(index, query)  # once, not per suggestion
     field_labels = index.field_labels or _field_labels(session)
     top = np.array(top_positions(scores.total, allowed, limit), dtype=np.intp)
-    shown_weights = dict(weights)
+    shown_weights = {name: float(weight) for name, weight in weights.items()}
     # Each component's values at the chosen positions, gathered once (not 7 lookups a match).
     components = {name: values[top].tolist() for name, values in scores.components.items()}
     totals, distances = scores.total[top].tolist(), scores.distances_km[top].tolist()
@@ -177,8 +191,7 @@ def _ranked(
                 "feedback": "accepted" if index.ids[c] in accepted else None,
             }
         )
-    # Validated as a whole from plain values: cheaper than building each model in Python.
-    return ActorMatches.model_validate({"data": matches})
+    return matches
 
 
 def match_idea(
@@ -325,17 +338,11 @@ def _match_profile(
                 ]
             )
         allowed &= scores.distances_km <= np.float32(filters.radius_km)
-    return _ranked(
-        session,
-        index,
-        query,
-        scores,
-        allowed,
-        filters.limit,
-        set(),
-        filters.tuning.weights,
+    found = _ranked(
+        session, index, query, scores, allowed, filters.limit, set(), filters.tuning.weights,
         query_kind,
-    )
+    )  # fmt: skip
+    return ActorMatches.model_validate({"data": found})
 
 
 def _filtered(

@@ -16,13 +16,14 @@ from radar.settings import Settings
 KEY = "match_tuning"
 
 
-# Every match reads it: built once, not per request.
+# Every match reads it: built once, not per request, and run on the session's connection (the
+# ORM's execution path takes longer than the query: 46 against 17 µs on SQLite).
 _STORED_VALUE = select(col(StoredSetting.value)).where(col(StoredSetting.key) == KEY)
 
 
 def current_tuning(session: Session, settings: Settings) -> Tuning:
     """The weights and half-distance matches are scored with now."""
-    value: dict[str, Any] = session.execute(_STORED_VALUE).scalar() or {}
+    value: dict[str, Any] = session.connection().execute(_STORED_VALUE).scalar() or {}
     weights = {**DEFAULT_WEIGHTS, **settings.match_weights, **value.get("weights", {})}
     half = float(value.get("half_distance_km") or settings.match_half_distance_km)
     return Tuning(weights=weights, half_distance_km=half)
