@@ -24,7 +24,7 @@ from radar.matching.engine import (
     score_profile,
     top_positions,
 )
-from radar.matching.explain import KIND_LABELS, explain
+from radar.matching.explain import KIND_LABELS, explain, explain_all
 from radar.matching.index import KINDS, VISIBILITIES, MatchIndex, topic_term
 from radar.matching.joinable import score_joinable
 from radar.models.account import Role
@@ -178,8 +178,11 @@ def _ranked(
     components = {name: values[top].tolist() for name, values in scores.components.items()}
     totals, distances = scores.total[top].tolist(), scores.distances_km[top].tolist()
     matches = []
-    for j, (c, total, distance) in enumerate(zip(top.tolist(), totals, distances, strict=True)):
-        reasons = explain(index, query, c, scores, field_labels, query_kind=query_kind)
+    positions = top.tolist()
+    explained = explain_all(index, query, positions, scores, field_labels, query_kind=query_kind)
+    for j, (c, total, distance, reasons) in enumerate(
+        zip(positions, totals, distances, explained, strict=True)
+    ):
         matches.append(
             {
                 "actor": _matched_fields(index, c),
