@@ -26,14 +26,16 @@ class Settings(BaseSettings):
         default=1_048_576, ge=1024, description="Largest accepted request body (413 beyond)."
     )
     max_concurrent_requests: int = Field(
-        default=2,
+        default=1,
         ge=1,
         le=1000,
-        description="Requests one API process works on at once; later ones wait their turn. "
-        "Scoring is CPU-bound Python: more at once only contend for the interpreter lock and "
-        "the connection pool (at 10,000 actors 2 serve about 40 % more matches per second than "
-        "4), so add processes (`--workers`) rather than raise this; raise it when requests wait "
-        "on slow I/O, such as an online geocoder on writes.",
+        description="Requests one API process works on at once; later ones wait their turn "
+        "(a request gives its slot back as it hands over its answer, so slow readers do not "
+        "hold it). Scoring is CPU-bound Python: more at once only contend for the interpreter "
+        "lock and the connection pool (at 10,000 actors 1 serves about 20 % more matches per "
+        "second than 2, and 2 about 40 % more than 4), so add processes (`--workers`) rather "
+        "than raise this; raise it when requests wait on slow I/O, such as an online geocoder "
+        "on writes.",
     )
     cors_origins: list[str] = Field(
         default_factory=list, description='Origins allowed by CORS, e.g. ["https://radar.example"].'

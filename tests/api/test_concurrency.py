@@ -3,8 +3,9 @@
 import asyncio
 
 import httpx
+import pytest
 from sqlalchemy import Engine
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from radar.api.app import create_app
 from radar.api.middleware import ConcurrencyLimit
@@ -34,6 +35,100 @@ def test_no_more_requests_than_the_limit_run_at_once() -> None:
 
     assert asyncio.run(burst()) == [204] * 20
     assert most == 3
+
+
+async def _request(limited: ConcurrencyLimit, send: Send) -> None:
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    await limited({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send)
+
+
+def test_a_client_reading_its_answer_slowly_does_not_hold_up_the_next_request() -> None:
+    """Limit 1: the first client takes its whole body slowly; the second is served meanwhile."""
+    started: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        started.append("request")
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x" * 100_000})
+
+    async def run() -> list[str]:
+        limited = ConcurrencyLimit(app, limit=1)
+        network = asyncio.Event()
+        order: list[str] = []
+
+        async def slow_reader(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                await network.wait()
+                order.append("slow client done")
+
+        async def quick_reader(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                order.append("second served")
+                network.set()
+
+        slow = asyncio.create_task(_request(limited, slow_reader))
+        await asyncio.sleep(0)
+        await asyncio.wait_for(_request(limited, quick_reader), timeout=5)
+        await asyncio.wait_for(slow, timeout=5)
+        return order
+
+    assert asyncio.run(run()) == ["second served", "slow client done"]
+    assert started == ["request", "request"]
+
+
+def test_a_streamed_answer_keeps_its_slot_until_its_last_chunk() -> None:
+    events: list[str] = []
+    more = asyncio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        events.append("start")
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"a", "more_body": True})
+        await more.wait()  # works on the next chunk
+        await send({"type": "http.response.body", "body": b"b", "more_body": False})
+        events.append("end")
+
+    async def discard(message: Message) -> None:
+        return None
+
+    async def run() -> None:
+        limited = ConcurrencyLimit(app, limit=1)
+        first = asyncio.create_task(_request(limited, discard))
+        second = asyncio.create_task(_request(limited, discard))
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert events == ["start"]  # the second waits while the first streams
+        more.set()
+        await asyncio.wait_for(asyncio.gather(first, second), timeout=5)
+
+    asyncio.run(run())
+    assert events == ["start", "end", "start", "end"]
+
+
+def test_a_failing_request_gives_its_slot_back() -> None:
+    calls = 0
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("boom")
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def discard(message: Message) -> None:
+        return None
+
+    async def run() -> None:
+        limited = ConcurrencyLimit(app, limit=1)
+        with pytest.raises(RuntimeError, match="boom"):
+            await _request(limited, discard)
+        await asyncio.wait_for(_request(limited, discard), timeout=5)
+
+    asyncio.run(run())
+    assert calls == 2
 
 
 def test_a_burst_larger_than_the_connection_pool_is_served(

@@ -14,7 +14,12 @@ class ConcurrencyLimit:
     Each request runs its database work and scoring in worker threads; unbounded, a burst of
     requests contends for the interpreter lock (each is slower, and all together no faster)
     and can take every pooled connection while the requests holding them wait for a thread.
-    Bounded below the pool size, a request always finds a connection."""
+    Bounded below the pool size, a request always finds a connection.
+
+    A request gives its slot back as it hands over the last of its response: writing a
+    complete body to a client that reads slowly waits on the network, not on this process, so
+    a slow reader does not hold up the requests behind it. (A streamed export keeps its slot
+    until its last chunk, for it works while it streams.)"""
 
     def __init__(self, app: ASGIApp, *, limit: int) -> None:
         self.app = app
@@ -27,8 +32,25 @@ class ConcurrencyLimit:
             return
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.limit)
-        async with self._slots:
-            await self.app(scope, receive, send)
+        slots = self._slots
+        await slots.acquire()
+        held = True
+
+        def give_back() -> None:
+            nonlocal held
+            if held:
+                held = False
+                slots.release()
+
+        async def send_last_unheld(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                give_back()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_last_unheld)
+        finally:
+            give_back()
 
 
 class BodySizeLimit:

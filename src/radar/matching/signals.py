@@ -92,12 +92,25 @@ def action_field_overlap(index: MatchIndex, q: "int | Profile") -> FloatArray:
 def distances_km(index: MatchIndex, lat: float, lon: float) -> FloatArray:
     """Great-circle distance from a point to every actor (NaN where an actor shows none)."""
     p1, l1 = np.radians(np.float32(lat)), np.radians(np.float32(lon))
-    p2, l2 = np.radians(index.lat), np.radians(index.lon)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+    p2, l2, cos_p2 = _radians(index)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * cos_p2 * np.sin((l2 - l1) / 2) ** 2
     result: FloatArray = (EARTH_DIAMETER_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))).astype(
         np.float32
     )
     return result
+
+
+def _radians(index: MatchIndex) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Every actor's latitude and longitude in radians and the cosine of its latitude: the
+    same for every query on one index, computed once, read-only."""
+    cached: tuple[FloatArray, FloatArray, FloatArray] | None = index.derived.get("radians")
+    if cached is None:
+        p2, l2 = np.radians(index.lat), np.radians(index.lon)
+        cached = (p2, l2, np.cos(p2))
+        for array in cached:
+            array.setflags(write=False)
+        index.derived["radians"] = cached
+    return cached
 
 
 def proximity(distances: FloatArray, *, half_distance_km: float) -> FloatArray:
