@@ -157,9 +157,12 @@ def main() -> None:
     for name, p10, r50, mrr, where in rows:
         print(f"| {name} | {p10:.3f} | {r50:.3f} | {mrr:.3f} | {where} |")
     best = REFERENCES[-1]
+    verdicts = [
+        f"{name} {ours:.4f} vs {theirs:.3f} {'✓' if round(ours, 3) >= theirs else '✗'}"
+        for name, ours, theirs in zip(("P@10", "R@50", "MRR@50"), default, best[1:], strict=True)
+    ]
     print(
-        f"default vs best reference: P@10 {default[0] / best[1] - 1:+.0%}, "
-        f"MRR@50 {default[2] / best[3] - 1:+.0%} (target: +20% each); "
+        f"default vs best reference (target: no worse on each): {', '.join(verdicts)}; "
         f"{seconds / len(queries) * 1000:.1f} ms per query"
     )
 

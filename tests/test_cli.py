@@ -197,3 +197,77 @@ def test_radar_match_lists_best_pairs_and_one_actors_partners(
 
     assert main(["match", "--topic", "kunstoff"]) == 1
     assert "Unknown topic 'kunstoff'" in capsys.readouterr().err
+
+
+def _pair_keys(document: dict[str, Any]) -> set[frozenset[str]]:
+    return {frozenset((p["a"]["id"], p["b"]["id"])) for p in document["data"]}
+
+
+@pytest.mark.usefixtures("environment")
+def test_radar_match_leaves_partners_out_unless_asked_for(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.idea_factories import create_idea
+
+    one, partner, third = create_actor(client), create_actor(client), create_actor(client)
+    create_idea(client, owner_id=one["id"], participants=[{"actor_id": partner["id"]}])
+    partners = frozenset((one["id"], partner["id"]))
+
+    assert main(["match", "--format", "json"]) == 0
+    left_out = json.loads(capsys.readouterr().out)
+    assert main(["match", "--format", "json", "--include-partners"]) == 0
+    included = json.loads(capsys.readouterr().out)
+    assert main(["match", "--actor", one["id"], "--format", "json"]) == 0
+    actor_left_out = json.loads(capsys.readouterr().out)["data"]
+    assert main(["match", "--actor", one["id"], "--format", "json", "--include-partners"]) == 0
+    actor_included = json.loads(capsys.readouterr().out)["data"]
+
+    assert partners not in _pair_keys(left_out)
+    assert len(_pair_keys(left_out)) == 2
+    assert partners in _pair_keys(included)
+    assert [m["actor"]["id"] for m in actor_left_out] == [third["id"]]
+    assert {m["actor"]["id"] for m in actor_included} == {partner["id"], third["id"]}
+
+
+@pytest.mark.usefixtures("environment")
+def test_radar_match_lists_pairs_best_first(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.factories import TOPIC_AI, TOPIC_HYDROGEN
+
+    create_actor(client, topics=[TOPIC_AI], offers=["KI-Beratung"], seeks=[])
+    create_actor(client, kind="university", topics=[TOPIC_AI, TOPIC_HYDROGEN], lat=50.87, lon=8.02)
+    create_actor(client, topics=[TOPIC_HYDROGEN], offers=[], seeks=["Elektrolyse"])
+    create_actor(client, kind="startup", topics=[], offers=["Elektrolyse"], lat=51.5, lon=7.4)
+
+    assert main(["match", "--format", "json"]) == 0
+    pairs = json.loads(capsys.readouterr().out)["data"]
+
+    assert len(pairs) == 6
+    scores = [p["score"] for p in pairs]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.usefixtures("environment")
+def test_radar_match_says_why_it_found_nothing(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.factories import TOPIC_HYDROGEN
+    from tests.idea_factories import create_idea
+
+    one, partner = create_actor(client, topics=[]), create_actor(client, topics=[])
+
+    assert main(["match", "--topic", TOPIC_HYDROGEN]) == 0
+    empty_set = capsys.readouterr()
+    create_idea(client, owner_id=one["id"], participants=[{"actor_id": partner["id"]}])
+    assert main(["match", "--actor", one["id"], "--format", "json"]) == 0
+    only_partners = capsys.readouterr()
+
+    assert empty_set.out.splitlines() == [empty_set.out.splitlines()[0]]  # the header alone
+    assert empty_set.out.startswith("score,a_id,a_name,")
+    assert (
+        f"radar match: among (topics: {TOPIC_HYDROGEN}) matches no actor you may see."
+        in empty_set.err
+    )
+    assert json.loads(only_partners.out)["note"]["code"] == "only_partners"
+    assert "--include-partners" in only_partners.err

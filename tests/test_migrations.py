@@ -1,13 +1,19 @@
 """Migrations are the only source of the schema: they must agree with the models."""
 
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select
 from sqlmodel import Session
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from radar.db import alembic_config, make_engine, upgrade
 from radar.models.action_field import ActionField
+from radar.models.actor import Actor
 from radar.models.base import metadata
 from radar.models.topic import Topic
 
@@ -36,4 +42,42 @@ def test_downgrade_to_base_and_upgrade_again(database_url: str) -> None:
         upgrade(engine)
         assert "actor" in inspect(engine).get_table_names()
     finally:
+        engine.dispose()
+
+
+def test_actors_written_before_resolved_terms_are_backfilled(database_url: str) -> None:
+    # As the actor table stood at 0011, written by hand: no app model knows that shape.
+    actor = sa.table(
+        "actor",
+        *(sa.column(name) for name in ("name", "kind", "description", "country")),
+        *(sa.column(name) for name in ("location_precision", "visibility", "search_text")),
+        sa.column("id", sa.Uuid),
+        *(sa.column(name, sa.JSON) for name in ("tags", "offers", "seeks")),
+        *(sa.column(name, UTCDateTime()) for name in ("created_at", "updated_at")),
+        sa.column("version", sa.Integer),
+    )
+    actor_id, now = uuid.uuid4(), datetime.now(UTC)
+    engine = make_engine(database_url)
+    try:
+        command.downgrade(alembic_config(engine), "0011")
+        with engine.begin() as connection:
+            connection.execute(
+                actor.insert().values(
+                    id=actor_id, name="Alt GmbH", kind="company", description="", country="DE",
+                    location_precision="exact", visibility="members", search_text="",
+                    tags=[], offers=["Spritzgussteile", "Praxispartner"],
+                    seeks=["Kunststoff-Technik"], created_at=now, updated_at=now, version=1,
+                )
+            )  # fmt: skip
+        upgrade(engine)
+        with Session(engine) as session:
+            stored = session.get(Actor, actor_id)
+            assert stored is not None
+            assert stored.offer_topics == ["spritzguss", None]
+            assert stored.seek_topics == ["kunststofftechnik"]
+            assert stored.tag_topics == []
+    finally:
+        upgrade(engine)
+        with engine.begin() as connection:
+            connection.execute(actor.delete().where(actor.c.id == actor_id))
         engine.dispose()

@@ -135,7 +135,10 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--limit", type=_positive_int, default=50, help="most rows (default 50)")
     match.add_argument("--min-score", type=float, default=0.0, help="lowest score listed")
     match.add_argument(
-        "--include-partners", action="store_true", help="list pairs already working together"
+        "--include-partners",
+        action="store_true",
+        help="also list those already working together (a shared idea or joint project); "
+        "left out by default",
     )
     match.add_argument("--format", choices=["csv", "json"], default="csv")
     match.add_argument(
@@ -333,11 +336,12 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
             if args.actor is not None:
                 found = matches.match_actor(
                     session, engine=MatchEngine(), actor_id=args.actor, principal=SYSTEM,
-                    min_score=args.min_score, exclude_partners=not args.include_partners,
+                    min_score=args.min_score, include_partners=args.include_partners,
                     limit=min(args.limit, 100), tuning=current_tuning(session, settings),
                 )  # fmt: skip
                 rows = [_match_row(None, m.actor, m.score, m.components, m.reasons)
                         for m in found.data]  # fmt: skip
+                note = found.note
                 document: Any = found.model_dump(mode="json")
             else:
                 query = MatchQuery.model_validate(
@@ -345,7 +349,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
                         "among": _actor_set(args, ""),
                         "with": _actor_set(args, "with_") if _has_side(args, "with_") else None,
                         "min_score": args.min_score,
-                        "exclude_partners": not args.include_partners,
+                        "include_partners": args.include_partners,
                         "limit": args.limit,
                     }
                 )
@@ -355,6 +359,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
                 )  # fmt: skip
                 rows = [_match_row(p.a, p.b, p.score, p.components, p.reasons)
                         for p in pairs.data]  # fmt: skip
+                note = pairs.note
                 document = pairs.model_dump(mode="json")
     except (RadarError, ValidationError) as error:
         for message in _messages(error):
@@ -374,6 +379,8 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
         if args.output:
             out.close()
             print(f"wrote {len(rows)} rows to {args.output}", file=sys.stderr)
+    if note is not None and not rows:
+        print(f"radar match: {note.en}", file=sys.stderr)
     return 0
 
 

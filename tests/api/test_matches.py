@@ -86,13 +86,33 @@ def test_the_best_partner_comes_first_with_components_and_reasons(
     assert all(0 <= value <= 1 for value in components.values())
     assert 0 < float(best["score"]) <= 1  # type: ignore[arg-type]
     assert float(best["score"]) > float(matches[1]["score"])  # type: ignore[arg-type]
-    reasons = {r["component"]: r for r in best["reasons"]}  # type: ignore[attr-defined]
-    assert reasons["complementarity"]["de"] == "sucht KI-Beratung — bietet KI-Beratung"
-    assert reasons["complementarity"]["en"] == "seeks KI-Beratung — offers KI-Beratung"
-    assert reasons["topics"]["en"].startswith("1 shared topic: ")
+    shown = best["reasons"]
+    assert isinstance(shown, list)
+    reasons = {r["component"]: r for r in shown}
+    # Who offers and who seeks, in each language's own labels, the largest share first.
+    assert shown[0] == {
+        "component": "complementarity",
+        "de": "Institut für KI Südwestfalen bietet Künstliche Intelligenz, wonach Sie suchen",
+        "en": "Institut für KI Südwestfalen offers Artificial intelligence, which you seek",
+        "against": False,
+    }
+    assert reasons["topics"]["en"] == "1 shared topic: Artificial intelligence"
+    assert reasons["topics"]["de"] == "1 gemeinsames Thema: Künstliche Intelligenz"
     assert reasons["proximity"]["de"] == "5 km entfernt"
     assert reasons["kinds"]["en"] == "company ↔ research institute"
+    assert not any(r["against"] for r in shown)
     assert best["distance_km"] == pytest.approx(4.9, abs=0.2)
+    # What speaks against the far one is said, and marked so, after what speaks for it.
+    against = [(r["component"], r["en"]) for r in matches[1]["reasons"] if r["against"]]  # type: ignore[attr-defined]
+    assert against == [
+        ("complementarity", "Fernwerk AG offers nothing you seek"),
+        ("proximity", "far away: 445 km"),
+    ]
+    assert matches[1]["reasons"][-len(against) :] == [  # type: ignore[index]
+        r
+        for r in matches[1]["reasons"]
+        if r["against"]  # type: ignore[attr-defined]
+    ]
 
 
 def test_the_response_is_exactly_what_its_schema_writes(
@@ -126,12 +146,16 @@ def test_filters_limit_and_minimum_score(client: TestClient, scene: dict[str, st
     assert _ids(_matches(client, scene["me"], min_score=best)) == [scene["institute"]]
 
 
-def test_existing_partners_can_be_left_out(client: TestClient, scene: dict[str, str]) -> None:
+def test_existing_partners_are_left_out_unless_asked_for(
+    client: TestClient, scene: dict[str, str]
+) -> None:
     body = idea_body(owner_id=scene["me"], participants=[{"actor_id": scene["far"]}])
     assert client.post("/v1/ideas", json=body).status_code == 201
 
-    assert scene["far"] in _ids(_matches(client, scene["me"]))
-    assert _ids(_matches(client, scene["me"], exclude_partners=True)) == [scene["institute"]]
+    assert _ids(_matches(client, scene["me"])) == [scene["institute"]]
+    assert _ids(_matches(client, scene["me"], include_partners=False)) == [scene["institute"]]
+    assert scene["far"] in _ids(_matches(client, scene["me"], include_partners=True))
+    assert scene["me"] not in _ids(_matches(client, scene["far"]))  # either way round
 
 
 def test_private_profiles_are_never_suggested_to_those_who_may_not_see_them(
@@ -454,7 +478,7 @@ def test_what_an_actor_could_join_ideas_on_its_topics_first_its_own_left_out(
     assert own["id"] not in ids
     assert done["id"] not in ids
     texts = [r["de"] for r in found[0]["reasons"]]
-    assert any(text.startswith("sucht Künstliche Intelligenz") for text in texts), texts
+    assert texts[0] == "Die Idee sucht Künstliche Intelligenz, was Sie bieten", texts
     assert "gesucht: Forschungseinrichtung" in texts
     assert found[0]["components"]["topics"] > found[1]["components"]["topics"]
     completed = client.get(

@@ -81,7 +81,11 @@ def test_after_writes_of_every_kind_the_refreshed_index_holds_what_a_build_would
     assert not refreshed.alive[refreshed.position[uuid.UUID(b["id"])]]
     assert uuid.UUID(b["id"]) not in built.position
     assert second["id"]
-    assert _row(refreshed, d["id"])["partners"].keys() == {a["id"], c["id"]}
+    # A joint idea makes partners; a shared working group only a weak tie, kept apart.
+    assert _row(refreshed, d["id"])["partners"].keys() == {a["id"]}
+    members = refreshed.group_members[uuid.UUID(group["id"])]
+    assert {refreshed.ids[p] for p in members} == {uuid.UUID(c["id"]), uuid.UUID(d["id"])}
+    assert refreshed.group_names[uuid.UUID(group["id"])] == group["name"]
 
 
 def test_a_write_after_a_refresh_is_refreshed_again_and_many_writes_rebuild(

@@ -3,6 +3,7 @@
 import uuid
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -90,14 +91,67 @@ def test_complementarity_counts_needs_met_in_both_directions(
     me = create_actor(client, **{**PLAIN, "seeks": ["KI-Beratung"], "offers": ["Spritzguss"]})
     both = create_actor(client, **{**PLAIN, "offers": ["ki-beratung"], "seeks": ["Spritzguss"]})
     one = create_actor(client, **{**PLAIN, "offers": ["KI-Beratung"]})
+    none = create_actor(client, **PLAIN)
+    index = _index(session)
+    at = {name: index.position[_id(a)] for name, a in (("both", both), ("one", one),
+                                                        ("none", none))}  # fmt: skip
+
+    met_needs, needs_met, best = signals.complementarity(index, index.position[_id(me)])
+    near = np.ones(index.size, dtype=np.float32)
+    score = signals.complement_score(met_needs, needs_met, best, near * 0, near)
+
+    assert met_needs[at["both"]] == met_needs[at["one"]] > 0
+    assert needs_met[at["both"]] > 0 == needs_met[at["one"]]
+    assert best[at["both"]] == best[at["one"]] == 1.0
+    assert score[at["both"]] > score[at["one"]] > 0.5
+    assert score[at["none"]] == 0
+
+
+def test_needs_are_met_in_full_by_offers_less_by_topics_and_the_topic_tree(
+    client: TestClient, session: Session
+) -> None:
+    me = create_actor(client, **{**PLAIN, "seeks": ["Kunststofftechnik"]})
+    offer = create_actor(client, **{**PLAIN, "offers": ["Kunststoffverarbeitung"]})
+    child_offer = create_actor(client, **{**PLAIN, "offers": ["Extrusion"]})
+    topic = create_actor(client, **{**PLAIN, "topics": ["kunststofftechnik"]})
+    child_topic = create_actor(client, **{**PLAIN, "topics": ["spritzguss"]})
+    seeks_too = create_actor(client, **{**PLAIN, "topics": ["kunststofftechnik"],
+                                        "seeks": ["Kunststoffe"]})  # fmt: skip
+    specialist = create_actor(client, **{**PLAIN, "seeks": ["Extrudieren"]})
+    free = create_actor(client, **{**PLAIN, "seeks": ["Bienenzucht"]})
+    same_free = create_actor(client, **{**PLAIN, "offers": ["BIENENZUCHT"]})
     index = _index(session)
 
-    met_needs, needs_met = signals.complementarity(index, index.position[_id(me)])
-    score = signals.complement_score(met_needs, needs_met)
+    _, _, best = signals.complementarity(index, index.position[_id(me)])
+    credit = {name: float(best[index.position[_id(a)]]) for name, a in (
+        ("offer", offer), ("child_offer", child_offer), ("topic", topic),
+        ("child_topic", child_topic), ("seeks_too", seeks_too), ("free", same_free),
+    )}  # fmt: skip
+    _, _, for_specialist = signals.complementarity(index, index.position[_id(specialist)])
+    _, _, free_met = signals.complementarity(index, index.position[_id(free)])
 
-    assert (met_needs[index.position[_id(both)]], needs_met[index.position[_id(both)]]) == (1, 1)
-    assert score[index.position[_id(both)]] == 0.75
-    assert score[index.position[_id(one)]] == 0.5
+    # An offer of the topic meets the need in full, one of a narrower topic (extrusion for
+    # plastics technology) or working on the topic half, working on a narrower one a quarter;
+    # one who seeks it too does not meet it by working on it.
+    assert credit == {
+        "offer": 1.0, "child_offer": 0.5, "topic": 0.5, "child_topic": 0.25, "seeks_too": 0.0,
+        "free": 0.0,
+    }  # fmt: skip
+    # An offer of the broader topic meets a need for a narrower one only a quarter.
+    assert for_specialist[index.position[_id(offer)]] == 0.25
+    # A term in no taxonomy meets the same term, however it is written.
+    assert free_met[index.position[_id(same_free)]] == 1.0
+
+
+def test_a_met_need_fades_beyond_a_hundred_kilometres_and_loose_ones_barely_count() -> None:
+    met = np.array([1, 1, 1, 0, 1], dtype=np.float32)
+    best = np.array([1, 1, 1, 0, 0.25], dtype=np.float32)
+    distances = np.array([20, 100, 200, np.nan, 20], dtype=np.float32)
+    near = np.ones(5, dtype=np.float32)
+
+    score = signals.complement_score(met, np.zeros(5, dtype=np.float32), best, distances, near)
+
+    assert score.tolist() == [0.75, 0.75, 0.375, 0.0, pytest.approx(signals.WEAK_SIGNAL)]
 
 
 def test_complementary_kinds_score_above_same_kinds(client: TestClient, session: Session) -> None:
@@ -121,15 +175,35 @@ def test_shared_partners_through_joint_projects_and_activity(
     index = _index(session)
     q = index.position[_id(me)]
 
-    network, common = signals.shared_partners(index, q)
-    active = signals.activity(index)
+    network, common, groups = signals.shared_partners(index, q)
+    degree = signals.relative_degree(index)
 
     assert common[index.position[_id(friend_of_hub)]] == 1
     assert network[index.position[_id(friend_of_hub)]] > 0
     assert network[index.position[_id(stranger)]] == 0
     assert network[q] == 0
-    assert active[index.position[_id(hub)]] == 1.0
-    assert active[index.position[_id(stranger)]] == 0
+    assert not groups.any()
+    assert degree[index.position[_id(hub)]] == 1.0
+    assert degree[index.position[_id(stranger)]] == pytest.approx(1 / 3)  # 0 partners + 1 of 2 + 1
+
+
+def test_activity_counts_only_as_far_as_the_topics_meet(
+    client: TestClient, session: Session
+) -> None:
+    me = create_actor(client, **{**PLAIN, "tags": ["Galvanik"]})
+    busy_elsewhere = create_actor(client, **{**PLAIN, "tags": ["Holzbau"]})
+    busy_here = create_actor(client, **{**PLAIN, "tags": ["Galvanik"]})
+    for hub in (busy_elsewhere, busy_here):
+        partner = create_actor(client, **PLAIN)
+        body = idea_body(owner_id=hub["id"], participants=[{"actor_id": partner["id"]}])
+        assert client.post("/v1/ideas", json=body).status_code == 201
+    index = _index(session)
+    query = signals.profile_of(index, index.position[_id(me)])
+
+    active = signals.activity(index, query, signals.topic_similarity(index, query))
+
+    assert active[index.position[_id(busy_elsewhere)]] == 0
+    assert active[index.position[_id(busy_here)]] > 0
 
 
 def _id(actor: dict[str, object]) -> uuid.UUID:

@@ -232,6 +232,11 @@ def test_the_bulk_write_stores_what_the_single_write_stores(engine: Engine) -> N
         assert single.model_dump(exclude=varying) == bulk.model_dump(exclude=varying)
         assert [t.slug for t in single.topics] == [t.slug for t in bulk.topics]
         assert bulk.shown_lat is not None
+        assert (bulk.offer_topics, bulk.seek_topics, bulk.tag_topics) == (
+            ["werkzeug-und-formenbau"],
+            ["kuenstliche-intelligenz"],
+            [None],
+        )
         payloads = {
             e.payload["external_id"]: e.payload for e in session.execute(select(Event)).scalars()
         }

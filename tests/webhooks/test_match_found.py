@@ -44,7 +44,15 @@ def test_a_new_match_above_the_threshold_is_announced_once_and_delivered(
     payload = next(e.payload for e in found if {seeker["id"], offerer["id"]} == {
         e.payload["actor"]["id"], e.payload["match"]["id"]})  # fmt: skip
     assert payload["score"] >= 0.25
-    assert any("KI-Beratung" in r["de"] for r in payload["reasons"])
+    # Named sides: who offers, who seeks (the payload goes to partners, not to either side).
+    names = ("Sucht KI GmbH", "Bietet KI AG")
+    assert any(
+        "Künstliche Intelligenz" in r["de"]
+        and all(n in r["de"] for n in names)
+        and "Artificial intelligence" in r["en"]
+        and not r["against"]
+        for r in payload["reasons"]
+    ), payload["reasons"]
     delivered = [r.json for r in receiver.received]
     assert delivered
     assert {d["type"] for d in delivered} == {"match.found"}

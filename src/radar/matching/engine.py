@@ -21,17 +21,22 @@ COMPONENTS = (
     "network",
     "activity",
 )
-# Measured on real collaborations (bench/h2020_eval.py): who already works with whom and how
-# active an actor is predict new partners best; topics, complementarity and proximity rank
-# among those (and carry the ranking where there is no network yet).
+# Needs first: a stated need met by the other side's offers (or topics) weighs more than all the
+# other signals together, so that with these weights an actor meeting a need of the query ranks
+# above every actor meeting none (unless it is far away: see `signals.complement_score`).
+# The rest orders actors within those two tiers, and carries the ranking where no one states
+# needs. Its mix is measured on real collaborations (bench/h2020_eval.py): who already works
+# with whom (network) and how active an actor is in the query's topics (activity: topic
+# similarity × partners) predict new partners best; topic similarity on its own, proximity and
+# kinds only break ties there. Activity's weight is large because its values are small.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "topics": 0.12,
-    "action_fields": 0.08,
-    "proximity": 0.04,
-    "complementarity": 0.14,
-    "kinds": 0.02,
-    "network": 0.35,
-    "activity": 0.25,
+    "complementarity": 0.72,
+    "activity": 0.2459,
+    "network": 0.0307,
+    "action_fields": 0.0015,
+    "kinds": 0.0009,
+    "proximity": 0.0009,
+    "topics": 0.0,
 }
 
 
@@ -54,8 +59,10 @@ class ActorScores:
     total: npt.NDArray[np.float32]
     distances_km: npt.NDArray[np.float32]
     common_partners: npt.NDArray[np.float32]
-    met_needs: npt.NDArray[np.float32]
-    needs_met: npt.NDArray[np.float32]
+    met_needs: npt.NDArray[np.float32]  # how much of what the query seeks each actor meets
+    needs_met: npt.NDArray[np.float32]  # how much of what each actor seeks the query meets
+    shared_groups: npt.NDArray[np.float32]  # working groups both are active in
+    best_need: npt.NDArray[np.float32]  # the best credit of a single need met, either way
 
 
 def score_actor(
@@ -85,16 +92,20 @@ def score_profile(
         distances = np.full(index.size, np.nan, dtype=np.float32)
     else:
         distances = signals.distances_km(index, query.lat, query.lon)
-    met_needs, needs_met = signals.complementarity(index, query)
-    network, common = signals.shared_partners(index, query)
+    met_needs, needs_met, best_need = signals.complementarity(index, query)
+    network, common, groups = signals.shared_partners(index, query)
+    topics = signals.topic_similarity(index, query)
+    nearness = signals.proximity(distances, half_distance_km=half_distance_km)
     components = {
-        "topics": signals.topic_similarity(index, query),
+        "topics": topics,
         "action_fields": signals.action_field_overlap(index, query),
-        "proximity": signals.proximity(distances, half_distance_km=half_distance_km),
-        "complementarity": signals.complement_score(met_needs, needs_met),
+        "proximity": nearness,
+        "complementarity": signals.complement_score(
+            met_needs, needs_met, best_need, distances, nearness
+        ),
         "kinds": signals.kind_complement(index, query),
         "network": network,
-        "activity": signals.activity(index),
+        "activity": signals.activity(index, query, topics),
     }
     total = np.zeros(index.size, dtype=np.float32)
     weight_sum = sum(max(0.0, weights.get(name, 0.0)) for name in COMPONENTS) or 1.0
@@ -102,7 +113,9 @@ def score_profile(
         weight = max(0.0, weights.get(name, 0.0))
         if weight:
             total += components[name] * np.float32(weight / weight_sum)
-    return ActorScores(components, total, distances, common, met_needs, needs_met)
+    return ActorScores(
+        components, total, distances, common, met_needs, needs_met, groups, best_need
+    )
 
 
 def top_positions(

@@ -1,13 +1,24 @@
-"""Readable reasons, in German and English, for why two actors were matched."""
+"""Readable reasons, in German and English, for why two sides were matched: who offers what the
+other seeks, what they share, and what speaks against the match, ordered by their share of the
+score."""
 
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from radar.matching.engine import ActorScores
+from radar.matching.engine import COMPONENTS, ActorScores
 from radar.matching.index import KINDS, MatchIndex
-from radar.matching.signals import Profile, profile_of
+from radar.matching.signals import (
+    FAR_KM,
+    VIA_TOPIC,
+    Profile,
+    need_weight,
+    profile_of,
+    related_terms,
+)
 from radar.models.actor import ActorKind
 
 KIND_LABELS: dict[ActorKind, tuple[str, str]] = {
@@ -20,15 +31,103 @@ KIND_LABELS: dict[ActorKind, tuple[str, str]] = {
     ActorKind.public_body: ("öffentliche Einrichtung", "public body"),
     ActorKind.other: ("Akteur", "actor"),
 }
-# A component explains a match only when it contributes at least this much.
+# A component explains a match only when its value is at least this.
 _NOTABLE = 0.05
 _SHOWN_TERMS = 3
+_SHOWN_NEEDS = 4
 
 
 class Reason(NamedTuple):
     component: str
     de: str
     en: str
+    against: bool = False  # speaks against the match (far away, nothing shared, no need met)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How reasons name the two sides: the one asking (`you`, an idea, or a named actor in an
+    analyst's pair) in clauses that end a sentence, and the one suggested."""
+
+    other: str  # the suggestion: an actor's name, or "die Idee"
+    other_en: str
+    seeks_de: str = "Sie suchen"  # "…, wonach Sie suchen"
+    seeks_en: str = "you seek"  # "…, which you seek"
+    offers_de: str = "Sie bieten"  # "…, was Sie bieten"
+    offers_en: str = "you offer"
+    works_de: str = "woran Sie arbeiten"
+    works_en: str = "you work on"
+
+
+def actor_voice(name: str) -> Voice:
+    """Reasons addressed to the one asking ("Sie"), about actor `name`."""
+    return Voice(other=name, other_en=name)
+
+
+def idea_voice(name: str) -> Voice:
+    """Reasons about actor `name` for an idea looking for partners."""
+    return Voice(
+        other=name, other_en=name,
+        seeks_de="die Idee sucht", seeks_en="the idea seeks",
+        offers_de="die Idee bietet", offers_en="the idea offers",
+        works_de="worum es in der Idee geht", works_en="the idea is about",
+    )  # fmt: skip
+
+
+def group_voice(name: str) -> Voice:
+    """Reasons about actor `name` for a working group looking for members."""
+    return Voice(
+        other=name, other_en=name,
+        seeks_de="die Arbeitsgruppe sucht", seeks_en="the working group seeks",
+        offers_de="die Arbeitsgruppe bietet", offers_en="the working group offers",
+        works_de="worum es in der Arbeitsgruppe geht", works_en="the working group is about",
+    )  # fmt: skip
+
+
+def pair_voice(a: str, b: str) -> Voice:
+    """Reasons about actor `b` for actor `a`, both named (an analyst's pair)."""
+    return Voice(
+        other=b, other_en=b,
+        seeks_de=f"{a} sucht", seeks_en=f"{a} seeks",
+        offers_de=f"{a} bietet", offers_en=f"{a} offers",
+        works_de=f"woran {a} arbeitet", works_en=f"{a} works on",
+    )  # fmt: skip
+
+
+class Met(NamedTuple):
+    """One need met: the term sought, the term that meets it, its credit (see
+    `signals.need_credit`), whether an offer (not merely a topic) meets it, and how rare the
+    need is to meet (`signals.need_weight`)."""
+
+    need: int
+    by: int
+    credit: float
+    offered: bool
+    weight: float = 1.0
+
+    @property
+    def weighted(self) -> float:
+        return self.credit * self.weight
+
+
+@dataclass
+class PairFacts:
+    """What the reasons of one pair are made of (from the asking side's point of view)."""
+
+    components: dict[str, float]
+    distance_km: float | None
+    shared_terms: list[int]  # rarest first
+    fields_mine: int
+    fields_theirs: int
+    met: list[Met]  # what the asking side seeks and the other meets
+    given: list[Met]  # what the other seeks and the asking side meets
+    common_partners: int
+    shared_groups: list[str]
+    their_kind: ActorKind
+    their_partners: int
+    states_needs: bool  # the asking side seeks something
+    has_terms: bool  # both sides have topics at all
+    query_kind: tuple[str, str] | None = None
 
 
 def explain(
@@ -38,11 +137,17 @@ def explain(
     scores: ActorScores,
     field_labels: Mapping[str, tuple[str, str]],
     *,
+    weights: Mapping[str, float],
     query_kind: tuple[str, str] | None = None,
+    voice: Voice | None = None,
 ) -> list[Reason]:
     """Why actor `c` was suggested for actor `q` (or for an idea's or group's profile, whose
-    kind is `query_kind` in German and English, if any), strongest signals first."""
-    return explain_all(index, q, [c], scores, field_labels, query_kind=query_kind)[0]
+    kind is `query_kind` in German and English, if any), the largest share of the score first,
+    then what speaks against it."""
+    return explain_all(
+        index, q, [c], scores, field_labels, weights=weights, query_kind=query_kind,
+        voices=None if voice is None else [voice],
+    )[0]  # fmt: skip
 
 
 def explain_all(
@@ -52,7 +157,9 @@ def explain_all(
     scores: ActorScores,
     field_labels: Mapping[str, tuple[str, str]],
     *,
+    weights: Mapping[str, float],
     query_kind: tuple[str, str] | None = None,
+    voices: Sequence[Voice] | None = None,
 ) -> list[list[Reason]]:
     """`explain` for each of `positions`: the values they need gathered from the arrays once
     for all of them (a suggestion list would otherwise read a dozen numpy scalars each)."""
@@ -63,94 +170,220 @@ def explain_all(
     values = {name: array[at].tolist() for name, array in scores.components.items()}
     distances = scores.distances_km[at].tolist()
     commons = scores.common_partners[at].tolist()
+    groups = scores.shared_groups[at].tolist()
     kinds, degrees = index.kinds[at].tolist(), index.degree[at].tolist()
-    both_fields = (index.action_fields[at] & q.action_fields).tolist()
-    my_terms, my_seeks, my_offers = (
-        set(q.terms.tolist()),
-        set(q.seeks.tolist()),
-        set(q.offers.tolist()),
-    )
+    my_terms = set(q.terms.tolist())
     explained = []
     for j, c in enumerate(positions):
-        reasons: list[tuple[float, Reason]] = []
-        value = {name: column[j] for name, column in values.items()}
-        shared = _shared_terms(index, my_terms, c)
-        if shared and value["topics"] >= _NOTABLE:
-            names = ", ".join(shared[:_SHOWN_TERMS])
-            n = len(shared)
-            de = f"{n} gemeinsame{'s' if n == 1 else ''} Them{'a' if n == 1 else 'en'}: {names}"
-            en = f"{n} shared topic{'' if n == 1 else 's'}: {names}"
-            reasons.append((value["topics"], Reason("topics", de, en)))
-        fields = _fields(index, both_fields[j])
-        if fields and value["action_fields"] >= _NOTABLE:
-            de = ", ".join(field_labels.get(slug, (slug, slug))[0] for slug in fields)
-            en = ", ".join(field_labels.get(slug, (slug, slug))[1] for slug in fields)
-            reasons.append(
-                (
-                    value["action_fields"] * 0.5,
-                    Reason("action_fields", f"Handlungsfeld: {de}", f"action field: {en}"),
-                )
-            )
-        distance = distances[j]
-        if distance == distance and value["proximity"] >= _NOTABLE:  # not NaN
-            km = f"{distance:.0f}" if distance >= 1 else "< 1"
-            reasons.append(
-                (
-                    value["proximity"] * 0.5,
-                    Reason("proximity", f"{km} km entfernt", f"{km} km away"),
-                )
-            )
-        directions = (
-            (my_seeks, index.offers_row(c), ("sucht", "bietet"), ("seeks", "offers")),
-            (my_offers, index.seeks_row(c), ("bietet", "sucht"), ("offers", "seeks")),
+        terms, term_weights = index.terms_row(c)
+        theirs = dict(zip(terms.tolist(), term_weights.tolist(), strict=True))
+        offers, seeks = index.offered(c), index.sought(c)
+        mine = wants(q)
+        facts = PairFacts(
+            components={name: column[j] for name, column in values.items()},
+            distance_km=None if distances[j] != distances[j] else distances[j],
+            shared_terms=_rarest_first(index, my_terms & theirs.keys()),
+            fields_mine=q.action_fields,
+            fields_theirs=int(index.action_fields[c]),
+            met=met_needs(index, mine.seeks, offers, theirs, seeks.keys()),
+            given=met_needs(index, seeks, mine.offers, q.knows, mine.seeks.keys()),
+            common_partners=int(commons[j]),
+            shared_groups=_shared_groups(index, q, c) if groups[j] else [],
+            their_kind=KINDS[kinds[j]],
+            their_partners=int(degrees[j]),
+            states_needs=q.seeks.size > 0,
+            has_terms=bool(my_terms) and bool(theirs),
+            query_kind=query_kind,
         )
-        for ours, other, (de_mine, de_theirs), (en_mine, en_theirs) in directions:
-            for term in sorted(ours.intersection(other.tolist())):
-                label = index.term_labels[term]
-                de = f"{de_mine} {label} — {de_theirs} {label}"
-                en = f"{en_mine} {label} — {en_theirs} {label}"
-                reasons.append((1.0, Reason("complementarity", de, en)))
-        if value["kinds"] >= 0.8:
-            theirs = KIND_LABELS[KINDS[kinds[j]]]
-            if query_kind is not None:
-                de, en = f"{query_kind[0]} ↔ {theirs[0]}", f"{query_kind[1]} ↔ {theirs[1]}"
-            else:
-                de, en = f"gesucht: {theirs[0]}", f"sought: {theirs[1]}"
-            reasons.append((0.2, Reason("kinds", de, en)))
-        common = int(commons[j])
-        if common:
-            reasons.append(
-                (
-                    value["network"] + 0.1,
-                    Reason(
-                        "network",
-                        f"{common} gemeinsame{'r' if common == 1 else ''} Partner",
-                        f"{common} shared partner{'' if common == 1 else 's'}",
-                    ),
-                )
-            )
-        partners = int(degrees[j])
-        if partners and value["activity"] >= 0.3:
-            reasons.append(
-                (
-                    value["activity"] * 0.3,
-                    Reason(
-                        "activity",
-                        f"arbeitet mit {partners} Partner{'' if partners == 1 else 'n'} zusammen",
-                        f"works with {partners} partner{'' if partners == 1 else 's'}",
-                    ),
-                )
-            )
-        reasons.sort(key=lambda item: -item[0])
-        explained.append([reason for _, reason in reasons])
+        voice = voices[j] if voices is not None else actor_voice(index.names[c])
+        explained.append(reasons(facts, index, field_labels, weights, voice))
     return explained
 
 
-def _shared_terms(index: MatchIndex, mine: set[int], c: int) -> list[str]:
-    """Labels of the terms both sides carry, rarest first."""
-    theirs, _ = index.terms_row(c)
-    shared = sorted(mine.intersection(theirs.tolist()), key=lambda t: -float(index.idf[t]))
-    return [index.term_labels[term] for term in shared]
+def met_needs(
+    index: MatchIndex,
+    needs: Mapping[int, float],
+    offers: Mapping[int, float],
+    knows: Mapping[int, float],
+    seeks: Collection[int],
+) -> list[Met]:
+    """Each of `needs` (term → worth) the other side meets by its best offer (term → worth) or
+    topic (not one it seeks itself), best first."""
+    found = []
+    for need, worth in sorted(needs.items()):
+        best: Met | None = None
+        for term, credit in related_terms(index, need):
+            if term in offers and (best is None or credit * offers[term] > best.credit):
+                best = Met(need, term, credit * offers[term], True)
+            if term in knows and need not in seeks:
+                partial = VIA_TOPIC * credit * knows[term]
+                if best is None or partial > best.credit:
+                    best = Met(need, term, partial, False)
+        if best is not None:
+            found.append(best._replace(credit=best.credit * worth, weight=need_weight(index, need)))
+    return sorted(found, key=lambda m: (-m.weighted, m.need))
+
+
+class Wants(NamedTuple):
+    offers: dict[int, float]  # term → worth
+    seeks: dict[int, float]
+
+
+def wants(profile: Profile) -> Wants:
+    """A profile's offers and needs with their worth."""
+    return Wants(
+        offers={t: profile.worth.get(t, 1.0) for t in profile.offers.tolist()},
+        seeks={t: profile.worth.get(t, 1.0) for t in profile.seeks.tolist()},
+    )
+
+
+def reasons(
+    facts: PairFacts,
+    index: MatchIndex,
+    field_labels: Mapping[str, tuple[str, str]],
+    weights: Mapping[str, float],
+    voice: Voice,
+) -> list[Reason]:
+    """The reasons of one pair: those for it by their share of the score (weight × value),
+    then those against it."""
+    total_weight = sum(max(0.0, weights.get(name, 0.0)) for name in COMPONENTS) or 1.0
+
+    def share(name: str) -> float:
+        return max(0.0, weights.get(name, 0.0)) * facts.components.get(name, 0.0) / total_weight
+
+    pro: list[tuple[float, Reason]] = []
+    needs = facts.met + facts.given
+    credits = sum(m.weighted for m in needs) or 1.0
+    for m in facts.met[:_SHOWN_NEEDS]:
+        pro.append((share("complementarity") * m.weighted / credits, _meets(index, m, voice)))
+    for m in facts.given[:_SHOWN_NEEDS]:
+        pro.append((share("complementarity") * m.weighted / credits, _given(index, m, voice)))
+    if facts.shared_terms and facts.components.get("topics", 0.0) >= _NOTABLE:
+        n = len(facts.shared_terms)
+        de = ", ".join(index.label(t) for t in facts.shared_terms[:_SHOWN_TERMS])
+        en = ", ".join(index.label(t, english=True) for t in facts.shared_terms[:_SHOWN_TERMS])
+        pro.append((share("topics"), Reason(
+            "topics",
+            f"{n} gemeinsame{'s' if n == 1 else ''} Them{'a' if n == 1 else 'en'}: {de}",
+            f"{n} shared topic{'' if n == 1 else 's'}: {en}",
+        )))  # fmt: skip
+    both = _fields(index, facts.fields_mine & facts.fields_theirs)
+    if both and facts.components.get("action_fields", 0.0) >= _NOTABLE:
+        de = ", ".join(field_labels.get(slug, (slug, slug))[0] for slug in both)
+        en = ", ".join(field_labels.get(slug, (slug, slug))[1] for slug in both)
+        pro.append((share("action_fields"), Reason(
+            "action_fields", f"gemeinsames Handlungsfeld: {de}", f"shared action field: {en}"
+        )))  # fmt: skip
+    distance = facts.distance_km
+    if distance is not None and distance <= FAR_KM and facts.components["proximity"] >= _NOTABLE:
+        km = f"{distance:.0f}" if distance >= 1 else "< 1"
+        pro.append((share("proximity"), Reason("proximity", f"{km} km entfernt", f"{km} km away")))
+    if facts.components.get("kinds", 0.0) >= 0.8:
+        theirs = KIND_LABELS[facts.their_kind]
+        if facts.query_kind is not None:
+            de = f"{facts.query_kind[0]} ↔ {theirs[0]}"
+            en = f"{facts.query_kind[1]} ↔ {theirs[1]}"
+        else:
+            de, en = f"gesucht: {theirs[0]}", f"sought: {theirs[1]}"
+        pro.append((share("kinds"), Reason("kinds", de, en)))
+    ties = facts.common_partners + 0.25 * len(facts.shared_groups) or 1.0
+    if facts.common_partners:
+        n = facts.common_partners
+        pro.append((share("network") * n / ties, Reason(
+            "network",
+            f"{n} gemeinsame{'r' if n == 1 else ''} Projektpartner",
+            f"{n} shared project partner{'' if n == 1 else 's'}",
+        )))  # fmt: skip
+    for name in facts.shared_groups:
+        pro.append((share("network") * 0.25 / ties, Reason(
+            "network",
+            f"beide in der Arbeitsgruppe {name} (eine lose Verbindung)",
+            f"both in the working group {name} (a loose tie)",
+        )))  # fmt: skip
+    partners = facts.their_partners
+    if partners and facts.components.get("activity", 0.0) >= _NOTABLE:
+        pro.append((share("activity"), Reason(
+            "activity",
+            f"aktiv in gemeinsamen Themen: {partners} Projektpartner",
+            f"active in shared topics: {partners} project partner{'' if partners == 1 else 's'}",
+        )))  # fmt: skip
+    pro.sort(key=lambda item: -item[0])
+    return [reason for _, reason in pro] + _against(facts, index, field_labels, voice)
+
+
+def _meets(index: MatchIndex, m: Met, voice: Voice) -> Reason:
+    """The other side meets a need of the asking side."""
+    by_de, by_en = index.label(m.by), index.label(m.by, english=True)
+    need_de, need_en = index.label(m.need), index.label(m.need, english=True)
+    verb_de, verb_en = ("bietet", "offers") if m.offered else ("arbeitet an", "works on")
+    if m.by == m.need:
+        de = f"{voice.other} {verb_de} {by_de}, wonach {voice.seeks_de}"
+        en = f"{voice.other_en} {verb_en} {by_en}, which {voice.seeks_en}"
+    else:
+        de = f"{voice.other} {verb_de} {by_de}, verwandt mit {need_de}, wonach {voice.seeks_de}"
+        en = f"{voice.other_en} {verb_en} {by_en}, related to {need_en}, which {voice.seeks_en}"
+    return Reason("complementarity", de, en)
+
+
+def _given(index: MatchIndex, m: Met, voice: Voice) -> Reason:
+    """The asking side meets a need of the other."""
+    need_de, need_en = index.label(m.need), index.label(m.need, english=True)
+    if m.offered:
+        tail_de, tail_en = f"was {voice.offers_de}", f"which {voice.offers_en}"
+    else:
+        tail_de, tail_en = voice.works_de, f"which {voice.works_en}"
+    if m.by == m.need:
+        de = f"{voice.other} sucht {need_de}, {tail_de}"
+        en = f"{voice.other_en} seeks {need_en}, {tail_en}"
+    else:
+        by_de, by_en = index.label(m.by), index.label(m.by, english=True)
+        de = f"{voice.other} sucht {need_de}, verwandt mit {by_de}, {tail_de}"
+        en = f"{voice.other_en} seeks {need_en}, related to {by_en}, {tail_en}"
+    return Reason("complementarity", de, en)
+
+
+def _against(
+    facts: PairFacts,
+    index: MatchIndex,
+    field_labels: Mapping[str, tuple[str, str]],
+    voice: Voice,
+) -> list[Reason]:
+    """What speaks against the match, when it does."""
+    found = []
+    if facts.states_needs and not facts.met and not facts.given:
+        found.append(Reason(
+            "complementarity",
+            f"{voice.other} bietet nichts, wonach {voice.seeks_de}",
+            f"{voice.other_en} offers nothing {voice.seeks_en}",
+            against=True,
+        ))  # fmt: skip
+    if facts.distance_km is not None and facts.distance_km > FAR_KM:
+        km = f"{facts.distance_km:.0f}"
+        found.append(
+            Reason("proximity", f"weit entfernt: {km} km", f"far away: {km} km", against=True)
+        )
+    if facts.has_terms and not facts.shared_terms:
+        found.append(Reason("topics", "keine gemeinsamen Themen", "no shared topics", against=True))
+    if facts.fields_mine and facts.fields_theirs and not facts.fields_mine & facts.fields_theirs:
+        theirs = _fields(index, facts.fields_theirs)
+        de = ", ".join(field_labels.get(slug, (slug, slug))[0] for slug in theirs)
+        en = ", ".join(field_labels.get(slug, (slug, slug))[1] for slug in theirs)
+        found.append(Reason(
+            "action_fields", f"anderes Handlungsfeld: {de}", f"different action field: {en}",
+            against=True,
+        ))  # fmt: skip
+    return found
+
+
+def _rarest_first(index: MatchIndex, terms: set[int]) -> list[int]:
+    return sorted(terms, key=lambda t: (-float(index.idf[t]), t))
+
+
+def _shared_groups(index: MatchIndex, q: Profile, c: int) -> list[str]:
+    ids: list[uuid.UUID] = sorted(
+        (g for g in q.groups if c in index.group_members.get(g, ())), key=str
+    )
+    return sorted(index.group_names.get(g, str(g)) for g in ids)
 
 
 def _fields(index: MatchIndex, bits: int) -> list[str]:

@@ -31,7 +31,7 @@ from radar.models.actor import (
 )
 from radar.models.base import utcnow
 from radar.models.event import Event
-from radar.models.group import GroupMember, GroupTopic, MemberStatus
+from radar.models.group import GroupMember, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaParticipant, IdeaTopic
 from radar.models.topic import Topic
 
@@ -40,14 +40,17 @@ IntArray = npt.NDArray[np.int32]
 
 KINDS: tuple[ActorKind, ...] = tuple(ActorKind)
 VISIBILITIES: tuple[Visibility, ...] = tuple(Visibility)
-# A term the actor names itself weighs 1; one from a joint project or group it is part of less,
-# growing with the number of such projects but never beyond its own terms.
+# A term the actor names itself weighs 1; one from a joint project it takes part in less, growing
+# with the number of such projects but never beyond its own terms. Working groups lend their
+# members no topics: joining a group says what one is curious about, not what one does.
 _OWN_WEIGHT = 1.0
 _PROJECT_WEIGHT = 0.5
-_GROUP_WEIGHT = 0.3
-# Co-participants in one idea or joint project are partners; so are co-members of a group, less so.
+# An offer or need written as a longer phrase that contains a topic's name counts this much of
+# one naming the topic: below the credit that makes a met need (see `signals.STRONG`).
+PHRASE_CREDIT = 0.4
+# Co-participants in one idea or joint project are partners. Co-members of a working group are
+# not: they share a weak tie, kept apart (`group_members`) and explained as such.
 _IDEA_TIE = 1.0
-_GROUP_TIE = 0.5
 
 
 def topic_term(slug: str) -> str:
@@ -124,12 +127,12 @@ class MatchIndex:
     action_fields: npt.NDArray[np.int32]  # bit j set: the actor serves field_slugs[j]
     field_slugs: list[str]
     terms: list[str]  # term id → "topic:slug" or "tag:folded text"
-    term_labels: list[str]
+    term_labels: list[str]  # German label (a free tag as written)
     idf: FloatArray
     actor_terms: Csr  # actor → (term, weight)
     term_actors: Csr  # term → (actor, weight), the postings
     norms: FloatArray  # length of each actor's tf-idf vector
-    offers: Csr  # actor → (term, 1)
+    offers: Csr  # actor → (term, worth: 1, or less for a phrase naming a topic)
     seeks: Csr
     offered_by: Csr  # term → (actor, 1)
     sought_by: Csr
@@ -148,10 +151,15 @@ class MatchIndex:
     base_size: int = -1
     base_terms: int = -1  # terms the postings (term_actors, offered_by, sought_by) cover
     field_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug → (DE, EN)
+    term_labels_en: list[str] = field(default_factory=list)  # English label (a tag as written)
+    term_parent: dict[int, int] = field(default_factory=dict)  # topic term → its parent's term
+    group_names: dict[uuid.UUID, str] = field(default_factory=dict)
     # What signals derive from the index alone, computed at the first query (per index).
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if len(self.term_labels_en) < len(self.term_labels):
+            self.term_labels_en = self.term_labels_en + self.term_labels[len(self.term_labels_en) :]
         if self.base_size < 0:
             self.base_size = len(self.ids)
         if self.base_terms < 0:
@@ -181,8 +189,28 @@ class MatchIndex:
         row = self.overlay.get(i)
         return self.seeks.row(i)[0] if row is None else _ints(row.seeks)
 
+    def offered(self, i: int) -> dict[int, float]:
+        """What actor `i` offers: term → worth (see `_Terms.valued`)."""
+        row = self.overlay.get(i)
+        if row is not None:
+            return dict(row.offers)
+        terms, worths = self.offers.row(i)
+        return dict(zip(terms.tolist(), worths.tolist(), strict=True))
+
+    def sought(self, i: int) -> dict[int, float]:
+        """What actor `i` seeks: term → worth."""
+        row = self.overlay.get(i)
+        if row is not None:
+            return dict(row.seeks)
+        terms, worths = self.seeks.row(i)
+        return dict(zip(terms.tolist(), worths.tolist(), strict=True))
+
+    def label(self, term: int, *, english: bool = False) -> str:
+        """A term's label in German or English (a free tag as it was written)."""
+        return (self.term_labels_en if english else self.term_labels)[term]
+
     def partners_row(self, i: int) -> tuple[IntArray, FloatArray]:
-        """Actor `i`'s partners and tie strengths."""
+        """Actor `i`'s partners (through joint projects and ideas) and tie strengths."""
         row = self.overlay.get(i)
         if row is None:
             return self.partners.row(i)
@@ -203,8 +231,8 @@ class ActorRow:
     lon: float
     action_fields: int
     terms: dict[int, float]
-    offers: set[int]
-    seeks: set[int]
+    offers: dict[int, float]  # term → worth
+    seeks: dict[int, float]
     ties: dict[int, float]
 
     def term_arrays(self) -> tuple[IntArray, FloatArray]:
@@ -238,28 +266,100 @@ def settled_floor(session: Session) -> int:
 
 
 class _Terms:
-    """Interns terms and remembers a readable label for each."""
+    """Interns terms and remembers a readable label for each, in German and English."""
 
-    def __init__(self, labels: dict[str, str]) -> None:
+    def __init__(self, labels: dict[str, tuple[str, str]]) -> None:
         self.ids: dict[str, int] = {}
         self.labels: list[str] = []
+        self.labels_en: list[str] = []
         self._topic_labels = labels
         self._raw: dict[str, int | None] = {}  # the same tag is spelt the same way many times
+        self.names: dict[str, set[str]] = {}  # slug → its names, folded, without spaces
+        self.name_words: dict[str, list[list[str]]] = {}
+        self._worths: dict[tuple[str, str], float] = {}
 
     def topic(self, slug: str) -> int:
-        return self._intern(topic_term(slug), self._topic_labels.get(slug, slug))
+        de, en = self._topic_labels.get(slug, (slug, slug))
+        return self._intern(topic_term(slug), de, en)
 
     def tag(self, tag: str) -> int | None:
         if tag not in self._raw:
             key = tag_term(tag)
-            self._raw[tag] = None if key == "tag:" else self._intern(key, tag.strip())
+            self._raw[tag] = None if key == "tag:" else self._intern(key, tag.strip(), tag.strip())
         return self._raw[tag]
 
-    def _intern(self, key: str, label: str) -> int:
+    def resolved(self, values: Sequence[str], topics: Sequence[str | None] | None) -> list[int]:
+        """The terms of free-text values: the topic each resolved to on write (`topics`, in the
+        same order), else the value itself as a free tag."""
+        if topics is None or len(topics) != len(values):
+            topics = [None] * len(values)
+        found = []
+        for value, slug in zip(values, topics, strict=True):
+            term = self.topic(slug) if slug else self.tag(value)
+            if term is not None:
+                found.append(term)
+        return found
+
+    def valued(
+        self, values: Sequence[str], topics: Sequence[str | None] | None
+    ) -> dict[int, float]:
+        """`resolved` with what each term is worth as an offer or need: 1, or `PHRASE_CREDIT`
+        where a longer phrase merely contains the topic's name ("Pilotkunden aus der
+        Metallverarbeitung" says more than, and something else than, "Metallverarbeitung")."""
+        if topics is None or len(topics) != len(values):
+            topics = [None] * len(values)
+        found: dict[int, float] = {}
+        for value, slug in zip(values, topics, strict=True):
+            term = self.topic(slug) if slug else self.tag(value)
+            if term is not None:
+                worth = self._worth(value, slug) if slug else 1.0
+                found[term] = max(found.get(term, 0.0), worth)
+        return found
+
+    def _worth(self, value: str, slug: str) -> float:
+        key = (value, slug)
+        if key not in self._worths:
+            words = _words(value)
+            named = "".join(words) in self.names.get(slug, ())
+            fewest = min((len(name) for name in self.name_words.get(slug, ())), default=1)
+            phrase = not named and len(words) >= fewest + 2
+            self._worths[key] = PHRASE_CREDIT if phrase else 1.0
+        return self._worths[key]
+
+    def add_names(self, slug: str, names: Iterable[str]) -> None:
+        """A topic's labels and synonyms, which tell a phrase from a name."""
+        for name in names:
+            words = _words(name)
+            self.names.setdefault(slug, set()).add("".join(words))
+            self.name_words.setdefault(slug, []).append(words)
+
+    def _intern(self, key: str, label: str, label_en: str) -> int:
         if key not in self.ids:
             self.ids[key] = len(self.labels)
             self.labels.append(label)
+            self.labels_en.append(label_en)
         return self.ids[key]
+
+
+def _words(text: str) -> list[str]:
+    return fold(text).replace("-", " ").split()
+
+
+def taxonomy_terms(connection: Connection) -> tuple[_Terms, dict[int, int]]:
+    """Every taxonomy topic interned as a term (labels in German and English), and each topic
+    term's parent term: needs meet offers up and down the tree."""
+    topics = connection.execute(
+        select(
+            col(Topic.slug), col(Topic.label_de), col(Topic.label_en), col(Topic.parent_slug),
+            _json_text(Topic.synonyms),
+        ).order_by(col(Topic.slug))
+    ).all()  # fmt: skip
+    terms = _Terms({slug: (de, en) for slug, de, en, *_ in topics})
+    for (slug, de, en, _, _), (synonyms,) in zip(topics, _parsed_json(topics, (4,)), strict=True):
+        terms.topic(slug)
+        terms.add_names(slug, (slug, de, en, *synonyms))
+    parents = {terms.topic(slug): terms.topic(parent) for slug, _, _, parent, _ in topics if parent}
+    return terms, parents
 
 
 def build_index(session: Session) -> MatchIndex:
@@ -285,31 +385,28 @@ def build_index(session: Session) -> MatchIndex:
             _json_text(Actor.seeks),
             col(Actor.shown_lat),
             col(Actor.shown_lon),
+            _json_text(Actor.tag_topics),
+            _json_text(Actor.offer_topics),
+            _json_text(Actor.seek_topics),
         ).order_by(col(Actor.id))
     ).all()
     # Ids are read as their stored text and turned into UUIDs once per actor: converting every
     # id in every link row would cost more than the rest of the build.
     position = {row[0]: i for i, row in enumerate(rows)}
     n = len(rows)
-    labels: dict[str, str] = dict(
-        connection.execute(select(col(Topic.slug), col(Topic.label_de))).all()
-    )
-    terms = _Terms(labels)
+    terms, parents = taxonomy_terms(connection)
     weights: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
     offers: list[dict[int, float]] = [{} for _ in range(n)]
     seeks: list[dict[int, float]] = [{} for _ in range(n)]
     lat = np.full(n, np.nan, dtype=np.float32)
     lon = np.full(n, np.nan, dtype=np.float32)
-    for i, (row, (tags, offered, sought)) in enumerate(
-        zip(rows, _parsed_json(rows, (10, 11, 12)), strict=True)
+    for i, (row, (tags, offered, sought, tag_topics, offer_topics, seek_topics)) in enumerate(
+        zip(rows, _parsed_json(rows, (10, 11, 12, 15, 16, 17)), strict=True)
     ):
-        for tag in tags:
-            if (term := terms.tag(tag)) is not None:
-                weights[i][term] = _OWN_WEIGHT
-        for target, values in ((offers[i], offered), (seeks[i], sought)):
-            for value in values:
-                if (term := terms.tag(value)) is not None:
-                    target[term] = 1.0
+        for term in terms.resolved(tags, tag_topics):
+            weights[i][term] = _OWN_WEIGHT
+        offers[i] = terms.valued(offered, offer_topics)
+        seeks[i] = terms.valued(sought, seek_topics)
         shown = kept_or_shown_point((row[13], row[14]), row[9], row[5], row[6], row[7], row[8])
         if shown is not None:
             lat[i], lon[i] = shown
@@ -332,7 +429,7 @@ def build_index(session: Session) -> MatchIndex:
         fields[position[actor_id]] |= field_bit[slug]
     ties: list[dict[int, float]] = [defaultdict(float) for _ in range(n)]
     idea_members = _add_idea_signals(connection, position, terms, weights, ties)
-    group_members = _add_group_signals(connection, position, terms, weights, ties)
+    group_members, group_names = _groups(connection, position)
 
     n_terms = len(terms.labels)
     ids = [uuid.UUID(row[0]) for row in rows]
@@ -359,6 +456,9 @@ def build_index(session: Session) -> MatchIndex:
         field_slugs=field_slugs,
         terms=list(terms.ids),
         term_labels=terms.labels,
+        term_labels_en=terms.labels_en,
+        term_parent=parents,
+        group_names=group_names,
         idf=idf,
         actor_terms=actor_terms,
         term_actors=actor_terms.transpose(n_terms),
@@ -445,18 +545,10 @@ def _add_idea_signals(
     return members
 
 
-def _add_group_signals(
-    connection: Connection,
-    position: dict[str, int],
-    terms: _Terms,
-    weights: list[dict[int, float]],
-    ties: list[dict[int, float]],
-) -> dict[str, list[int]]:
-    group_terms: dict[str, list[int]] = defaultdict(list)
-    for group_id, slug in _rows(
-        connection, select(_key(GroupTopic.group_id), col(GroupTopic.topic_slug))
-    ):
-        group_terms[group_id].append(terms.topic(slug))
+def _groups(
+    connection: Connection, position: dict[str, int]
+) -> tuple[dict[str, list[int]], dict[uuid.UUID, str]]:
+    """The active members of every working group, and every group's name."""
     members: dict[str, list[int]] = defaultdict(list)
     for group_id, actor_id in _rows(
         connection,
@@ -465,10 +557,13 @@ def _add_group_signals(
         ),
     ):
         members[group_id].append(position[actor_id])
-    for group_id, group_members in members.items():
-        _spread(group_members, group_terms.get(group_id, []), _GROUP_WEIGHT, weights)
-        _tie(group_members, _GROUP_TIE, ties)
-    return members
+    names = {
+        uuid.UUID(group_id): name
+        for group_id, name in connection.execute(
+            select(_key(WorkingGroup.id), col(WorkingGroup.name))
+        )
+    }
+    return members, names
 
 
 def _spread(

@@ -17,8 +17,6 @@ from sqlmodel import Session, col
 
 from radar.geo.privacy import kept_or_shown_point
 from radar.matching.index import (
-    _GROUP_TIE,
-    _GROUP_WEIGHT,
     _IDEA_TIE,
     _OWN_WEIGHT,
     _PROJECT_WEIGHT,
@@ -33,7 +31,7 @@ from radar.matching.index import (
 )
 from radar.models.actor import Actor, ActorActionField, ActorKind, ActorTopic, Visibility
 from radar.models.event import Event
-from radar.models.group import GroupMember, GroupTopic, MemberStatus
+from radar.models.group import GroupMember, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaParticipant, IdeaTopic
 from radar.models.topic import Topic
 
@@ -70,10 +68,11 @@ def refresh(session: Session, index: MatchIndex, mark: ChangeMark) -> MatchIndex
     idea_members = _idea_members(session, ideas)
     group_members = _group_members(session, groups)
     affected = touched | deleted
-    for members in (*idea_members.values(), *group_members.values()):
+    for members in idea_members.values():
         affected |= members
+    # A group's members change no actor's row (groups lend no topics and no partners): only
+    # the index's member lists follow them.
     before = [index.idea_members.get(i, frozenset()) for i in ideas]
-    before += [index.group_members.get(g, frozenset()) for g in groups]
     for d in deleted:
         if (p := index.position.get(d)) is not None:
             before.append(frozenset(index.partners_row(p)[0].tolist()))
@@ -98,10 +97,17 @@ def _patched(
     for actor_id in sorted(existing - position.keys()):
         position[actor_id] = len(ids)
         ids.append(actor_id)
-    labels = dict(session.execute(select(col(Topic.slug), col(Topic.label_de))).all())
+    labels = {
+        slug: (de, en)
+        for slug, de, en in session.execute(
+            select(col(Topic.slug), col(Topic.label_de), col(Topic.label_en))
+        )
+    }
     terms = _Terms(labels)
+    _add_names(session, terms)
     terms.ids = dict(index.term_ids)
     terms.labels = list(index.term_labels)
+    terms.labels_en = list(index.term_labels_en)
     field_bit = {slug: 1 << j for j, slug in enumerate(index.field_slugs)}
     rows = load_rows(session, sorted(existing), position, terms, field_bit)
     n = len(ids)
@@ -139,8 +145,14 @@ def _patched(
     for idea_id, members in idea_members.items():
         ideas_now[idea_id] = frozenset(position[m] for m in members if m in position)
     groups_now = dict(index.group_members)
+    group_names = dict(index.group_names)
     for group_id, members in group_members.items():
         groups_now[group_id] = frozenset(position[m] for m in members if m in position)
+    for group_id, name in _in(
+        session, select(col(WorkingGroup.id), col(WorkingGroup.name)), col(WorkingGroup.id),
+        set(group_members),
+    ):  # fmt: skip
+        group_names[group_id] = name
     return MatchIndex(
         ids=ids,
         names=names,
@@ -154,6 +166,9 @@ def _patched(
         field_slugs=index.field_slugs,
         terms=list(terms.ids),
         term_labels=terms.labels,
+        term_labels_en=terms.labels_en,
+        term_parent=index.term_parent,
+        group_names=group_names,
         idf=idf,
         actor_terms=index.actor_terms,
         term_actors=index.term_actors,
@@ -183,8 +198,8 @@ def load_rows(
     field_bit: dict[str, int],
 ) -> dict[int, ActorRow]:
     """The current rows of these actors, as a full build would make them: their own topics,
-    tags, offers, seeks, fields and shown place, the terms of the ideas and groups they take
-    part in, and their ties to everyone they share one with."""
+    tags, offers, seeks (as resolved on write), fields and shown place, the terms of the ideas
+    they take part in, and their ties to everyone they share one with."""
     rows: dict[int, ActorRow] = {}
     wanted = set(actor_ids)
     for chunk in _chunks(actor_ids):
@@ -194,6 +209,7 @@ def load_rows(
                 col(Actor.district), col(Actor.lat), col(Actor.lon), col(Actor.postcode),
                 col(Actor.city), col(Actor.location_precision), col(Actor.tags),
                 col(Actor.offers), col(Actor.seeks), col(Actor.shown_lat), col(Actor.shown_lon),
+                col(Actor.tag_topics), col(Actor.offer_topics), col(Actor.seek_topics),
             ).where(col(Actor.id).in_(chunk))
         ):  # fmt: skip
             shown = kept_or_shown_point((r[13], r[14]), r[9], r[5], r[6], r[7], r[8])
@@ -206,9 +222,9 @@ def load_rows(
                 lat=float("nan") if shown is None else shown[0],
                 lon=float("nan") if shown is None else shown[1],
                 action_fields=0,
-                terms={t: _OWN_WEIGHT for tag in r[10] or [] if (t := terms.tag(tag)) is not None},
-                offers={t for v in r[11] or [] if (t := terms.tag(v)) is not None},
-                seeks={t for v in r[12] or [] if (t := terms.tag(v)) is not None},
+                terms=dict.fromkeys(terms.resolved(r[10] or [], r[15]), _OWN_WEIGHT),
+                offers=terms.valued(r[11] or [], r[16]),
+                seeks=terms.valued(r[12] or [], r[17]),
                 ties={},
             )
         for actor_id, slug in session.execute(
@@ -238,28 +254,18 @@ def load_rows(
         ordered = sorted(position[m] for m in members if m in position)
         _spread(ordered, idea_terms.get(idea_id, []), _PROJECT_WEIGHT, weights)  # type: ignore[arg-type]
         _tie(ordered, _IDEA_TIE, ties)  # type: ignore[arg-type]
-    groups = set(
-        session.execute(
-            select(col(GroupMember.group_id)).where(
-                col(GroupMember.actor_id).in_(wanted),
-                col(GroupMember.status) == MemberStatus.active,
-            )
-        ).scalars()
-    )
-    group_terms: dict[uuid.UUID, list[int]] = defaultdict(list)
-    for group_id, slug in _in(
-        session, select(col(GroupTopic.group_id), col(GroupTopic.topic_slug)),
-        col(GroupTopic.group_id), groups,
-    ):  # fmt: skip
-        group_terms[group_id].append(terms.topic(slug))
-    for group_id, members in _group_members(session, groups).items():
-        listed = [position[m] for m in members if m in position]
-        _spread(listed, group_terms.get(group_id, []), _GROUP_WEIGHT, weights)  # type: ignore[arg-type]
-        _tie(listed, _GROUP_TIE, ties)  # type: ignore[arg-type]
     for p, row in rows.items():
         row.terms = dict(weights[p])
         row.ties = dict(ties[p])
     return rows
+
+
+def _add_names(session: Session, terms: _Terms) -> None:
+    """Every topic's names into `terms` (what tells a phrase from a name)."""
+    for slug, de, en, synonyms in session.execute(
+        select(col(Topic.slug), col(Topic.label_de), col(Topic.label_en), col(Topic.synonyms))
+    ):
+        terms.add_names(slug, (slug, de, en, *(synonyms or [])))
 
 
 def _existing(session: Session, actor_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
@@ -327,5 +333,5 @@ def _chunks(values: Sequence[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
 def _empty_row(actor_id: uuid.UUID) -> ActorRow:
     return ActorRow(
         id=actor_id, name="", kind=0, visibility=0, district=None, lat=float("nan"),
-        lon=float("nan"), action_fields=0, terms={}, offers=set(), seeks=set(), ties={},
+        lon=float("nan"), action_fields=0, terms={}, offers={}, seeks={}, ties={},
     )  # fmt: skip

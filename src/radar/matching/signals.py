@@ -1,7 +1,9 @@
 """The match signals: each scores one query (an actor, or an idea or group seeking members)
-against every actor in the index, in [0, 1]."""
+against every actor in the index, in [0, 1]. Every signal is symmetric: actor A scores actor B
+as B scores A, and an idea scores an actor as the actor scores the idea."""
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +19,24 @@ from radar.matching.index import (
 from radar.models.actor import ActorKind
 
 EARTH_DIAMETER_KM = 12742.0
+# A need met by what the other side works on (its topics) counts half as much as one met by
+# what it offers; one met by a more specific or general topic less (see `related_terms`).
+VIA_TOPIC = 0.5
+TREE_CREDIT = (1.0, 0.5, 0.25)  # a more specific topic meets a need
+BROADER_CREDIT = (1.0, 0.25, 0.125)  # a more general one
+# Beyond this distance a met need counts less and less (halved every further 100 km): a cluster
+# looks for partners in reach first.
+FAR_KM = 100.0
+# Among actors meeting needs, the nearer ones come first: nearness moves the needs signal by up
+# to this share.
+NEARNESS_SHARE = 0.1
+# A need counts as met, and puts the pair in the tier above all others, when one side meets it
+# with at least this credit: an offer of the topic, of its parent or child, or the topic itself.
+# Looser meets (an offer two levels away, a related topic) only add a little.
+STRONG = 0.5
+WEAK_SIGNAL = 0.06
+# A shared working group is a weak tie: a quarter of one shared joint-project partner's path.
+GROUP_TIE = 0.25
 
 
 @dataclass(frozen=True)
@@ -24,17 +44,21 @@ class Profile:
     """What is matched against the actors: an indexed actor's row, or one built for an idea or
     group (its topics, fields, place, what it seeks, the kinds it wants, its members)."""
 
-    terms: IntArray
+    terms: IntArray  # what it is about (tf-idf cosine)
     weights: FloatArray
     norm: float  # length of the tf-idf vector
     action_fields: int  # bit j: serves field_slugs[j]
     lat: float  # NaN: no place
     lon: float
-    offers: IntArray
-    seeks: IntArray
+    offers: IntArray  # what it offers: meets others' needs in full
+    seeks: IntArray  # its needs
+    worth: dict[int, float]  # an offer's or need's worth where below 1 (a phrase naming it)
     kinds: FloatArray  # how well each actor kind complements the query, per kind
     partners: IntArray  # positions of the actors it works with
     ties: FloatArray
+    activity: float  # its partners, relative to the most connected actor, in [0, 1]
+    knows: dict[int, float]  # what it works on (topics, weighted): meets others' needs in part
+    groups: frozenset[uuid.UUID] = frozenset()  # the working groups it is an active member of
     position: int | None = None  # the indexed actor itself, never its own match
 
 
@@ -51,9 +75,13 @@ def profile_of(index: MatchIndex, q: int) -> Profile:
         lon=float(index.lon[q]),
         offers=index.offers_row(q),
         seeks=index.seeks_row(q),
+        worth={t: w for t, w in (*index.offered(q).items(), *index.sought(q).items()) if w < 1.0},
         kinds=KIND_COMPLEMENT[int(index.kinds[q])],
         partners=partners,
         ties=ties,
+        activity=float(relative_degree(index)[q]),
+        knows=dict(zip(terms.tolist(), weights.tolist(), strict=True)),
+        groups=groups_of(index).get(q, frozenset()),
         position=q,
     )
 
@@ -64,7 +92,7 @@ def _as_profile(index: MatchIndex, q: "int | Profile") -> Profile:
 
 def topic_similarity(index: MatchIndex, q: "int | Profile") -> FloatArray:
     """Cosine of tf-idf vectors over topics and free tags (own, and from the actor's joint
-    projects, ideas and groups): a shared rare topic counts more than a shared common one."""
+    projects and ideas): a shared rare topic counts more than a shared common one."""
     query = _as_profile(index, q)
     scores = np.zeros(index.size, dtype=np.float32)
     mine = dict(zip(query.terms.tolist(), query.weights.tolist(), strict=True))
@@ -120,30 +148,160 @@ def proximity(distances: FloatArray, *, half_distance_km: float) -> FloatArray:
     return result
 
 
-def complementarity(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, FloatArray]:
-    """What `q` seeks and the other offers, and what it offers and the other seeks: counts of
-    met needs per actor in both directions (1 − ½ⁿ of all of them is the signal)."""
+def related_terms(index: MatchIndex, need: int) -> list[tuple[int, float]]:
+    """The terms that meet a need for `need`, with their credit: the term itself (1); a more
+    specific topic, one level down the tree (½) or two (¼) — an offer of extrusion meets a need
+    for plastics technology —; a more general one, one level up (¼) or two (⅛) — a generalist
+    may or may not do the special thing. Never siblings. A free tag meets only itself."""
+    return _tree(index, need, "related", down=TREE_CREDIT, up=BROADER_CREDIT)
+
+
+def needs_met_by(index: MatchIndex, term: int) -> list[tuple[int, float]]:
+    """The needs an offer of `term` meets, with their credit (the inverse of `related_terms`)."""
+    return _tree(index, term, "meets", down=BROADER_CREDIT, up=TREE_CREDIT)
+
+
+def _tree(
+    index: MatchIndex, term: int, name: str, *, down: tuple[float, ...], up: tuple[float, ...]
+) -> list[tuple[int, float]]:
+    cache: dict[int, list[tuple[int, float]]] = index.derived.setdefault(name, {})
+    found = cache.get(term)
+    if found is None:
+        children: dict[int, list[int]] = index.derived.get("children") or _children(index)
+        credit = {term: 1.0}
+        above, below = [term], [term]
+        for level in (1, 2):
+            above = [index.term_parent[t] for t in above if t in index.term_parent]
+            below = [child for t in below for child in children.get(t, ())]
+            for t in below:
+                credit.setdefault(t, down[level])
+            for t in above:
+                credit.setdefault(t, up[level])
+        found = list(credit.items())
+        cache[term] = found
+    return found
+
+
+def _children(index: MatchIndex) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for child, parent in index.term_parent.items():
+        children.setdefault(parent, []).append(child)
+    index.derived["children"] = children
+    return children
+
+
+def complementarity(
+    index: MatchIndex, q: "int | Profile"
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per actor, how much of what `q` seeks it meets (`met_needs`), how much of what it seeks
+    `q` meets (`needs_met`), and the best single credit either way (`best`). Each sum runs over
+    the needs, each need counted with its best credit — 1 for an offer of the very topic or
+    term, less through the topic tree or through topics instead of offers (see `need_credit`)
+    — times how rare the need is to meet (`need_weight`)."""
     query = _as_profile(index, q)
-    met_needs = _count_postings(index, query.seeks, offered=True)
-    needs_met = _count_postings(index, query.offers, offered=False)
-    return met_needs, needs_met
+    met_needs = np.zeros(index.size, dtype=np.float32)
+    best = np.zeros(index.size, dtype=np.float32)
+    for need in set(query.seeks.tolist()):
+        credit = np.zeros(index.size, dtype=np.float32)
+        by_topic = np.zeros(index.size, dtype=np.float32)
+        for term, value in related_terms(index, need):
+            if term < index.base_terms:
+                offerers, worths = index.offered_by.row(term)
+                credit[offerers] = np.maximum(credit[offerers], worths * np.float32(value))
+                workers, weights = index.term_actors.row(term)
+                by_topic[workers] = np.maximum(
+                    by_topic[workers], weights * np.float32(VIA_TOPIC * value)
+                )
+        if need < index.base_terms:  # who seeks it too works on it, but cannot meet it
+            by_topic[index.sought_by.row(need)[0]] = 0.0
+        np.maximum(credit, by_topic, out=credit)
+        for p, row in index.overlay.items():
+            credit[p] = need_credit(index, need, row.offers, row.terms, row.seeks)
+        credit *= np.float32(query.worth.get(need, 1.0))
+        met_needs += credit * np.float32(need_weight(index, need))
+        np.maximum(best, credit, out=best)
+    # What `q` can give, each term with the best credit it meets a need for it with.
+    supply: dict[int, float] = {}
+    own_needs = set(query.seeks.tolist())
+    for term in query.offers.tolist():
+        worth = query.worth.get(term, 1.0)
+        for need, value in needs_met_by(index, term):
+            supply[need] = max(supply.get(need, 0.0), value * worth)
+    for term, weight in query.knows.items():
+        for need, value in needs_met_by(index, term):
+            if need not in own_needs:
+                supply[need] = max(supply.get(need, 0.0), VIA_TOPIC * value * weight)
+    needs_met = np.zeros(index.size, dtype=np.float32)
+    for need, value in supply.items():
+        if need < index.base_terms:
+            seekers, worths = index.sought_by.row(need)
+            met = worths * np.float32(value)
+            needs_met[seekers] += met * np.float32(need_weight(index, need))
+            best[seekers] = np.maximum(best[seekers], met)
+    for p, row in index.overlay.items():
+        met_by = {n: supply.get(n, 0.0) * worth for n, worth in row.seeks.items()}
+        needs_met[p] = sum(value * need_weight(index, n) for n, value in met_by.items())
+        best[p] = max([float(best[p]), *met_by.values()])
+    if query.position is not None:
+        met_needs[query.position] = needs_met[query.position] = best[query.position] = 0.0
+    return met_needs, needs_met, best
 
 
-def complement_score(met_needs: FloatArray, needs_met: FloatArray) -> FloatArray:
-    result: FloatArray = (1.0 - np.exp2(-(met_needs + needs_met))).astype(np.float32)
+def need_credit(
+    index: MatchIndex,
+    need: int,
+    offers: Mapping[int, float],
+    knows: Mapping[int, float],
+    seeks: "Collection[int]" = (),
+) -> float:
+    """How well one side's offers (term → worth) and topics meet one need of the other: the
+    best credit. Its topics meet no need it states itself (working on what one seeks is not
+    offering it)."""
+    best = 0.0
+    for term, credit in related_terms(index, need):
+        if term in offers:
+            best = max(best, credit * offers[term])
+        if term in knows and need not in seeks:
+            best = max(best, VIA_TOPIC * credit * knows[term])
+    return best
+
+
+def need_weight(index: MatchIndex, need: int) -> float:
+    """How much meeting a need for `need` says, from ½ (what nearly everyone offers or works
+    on) to 1 (what only a few do): meeting a rare need is the better suggestion, and an actor
+    that seeks or offers only what everybody does does not top every list."""
+    weights: FloatArray | None = index.derived.get("need_weights")
+    if weights is None:
+        supply = np.diff(index.offered_by.starts).astype(np.float32) + np.float32(
+            VIA_TOPIC
+        ) * np.diff(index.term_actors.starts).astype(np.float32)
+        n = max(index.base_size, 1)
+        rarity = np.log1p(n / (1.0 + supply)) / np.log1p(n)
+        weights = (0.5 + 0.5 * np.clip(rarity, 0.0, 1.0)).astype(np.float32)
+        index.derived["need_weights"] = weights
+    return float(weights[need]) if need < weights.size else 1.0
+
+
+def complement_score(
+    met_needs: FloatArray,
+    needs_met: FloatArray,
+    best: FloatArray,
+    distances: FloatArray,
+    nearness: FloatArray,
+) -> FloatArray:
+    """The needs signal. Where a need is met (`best` ≥ `STRONG`): above 0.45, so that with the
+    default weights such a pair outranks every pair meeting none within `FAR_KM`, growing with
+    the needs met and how fully, a little with nearness (`nearness`: the proximity signal, ½
+    where a side shows no place), fading with distance beyond `FAR_KM`. Where needs are only
+    loosely met: at most `WEAK_SIGNAL`."""
+    met = met_needs + needs_met
+    strong = np.where(met > 0, 1.0 - np.exp2(-(1.0 + met)), 0.0)
+    signal = np.where(best >= STRONG, strong, WEAK_SIGNAL * np.minimum(met, 1.0))
+    near = np.where(np.isnan(distances), np.float32(0.5), nearness)
+    far = np.nan_to_num(distances, nan=0.0) - np.float32(FAR_KM)
+    fade = np.where(far > 0, np.exp2(-far / np.float32(FAR_KM)), 1.0)
+    result: FloatArray = (signal * (1.0 - NEARNESS_SHARE * (1.0 - near)) * fade).astype(np.float32)
     return result
-
-
-def _count_postings(index: MatchIndex, terms: IntArray, *, offered: bool) -> FloatArray:
-    postings = index.offered_by if offered else index.sought_by
-    counts = np.zeros(index.size, dtype=np.float32)
-    wanted = set(terms.tolist())
-    for term in wanted:
-        if term < index.base_terms:
-            counts[postings.row(term)[0]] += 1.0
-    for p, row in index.overlay.items():  # rows changed since the postings were built
-        counts[p] = len(wanted & (row.offers if offered else row.seeks))
-    return counts
 
 
 def _kind_matrix() -> FloatArray:
@@ -176,11 +334,14 @@ def kind_complement(index: MatchIndex, q: "int | Profile") -> FloatArray:
     return result
 
 
-def shared_partners(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, FloatArray]:
-    """Adamic–Adar over the collaboration network (partners through joint projects, ideas,
-    working groups), each path weighted by how closely both sides work with the partner in
-    between (the geometric mean of the two ties: repeated and small-team collaborations
-    count more), and the number of partners shared; the signal is 1 − e^(−score)."""
+def shared_partners(
+    index: MatchIndex, q: "int | Profile"
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The network signal, 1 − e^(−score), and per actor the partners and working groups it
+    shares with `q`. The score is Adamic–Adar over the joint-project network, each path
+    weighted by how closely both sides work with the partner in between (the geometric mean of
+    the two ties: repeated and small-team collaborations count more), plus a weak tie for each
+    working group both are active in."""
     query = _as_profile(index, q)
     adamic_adar = np.zeros(index.size, dtype=np.float32)
     common = np.zeros(index.size, dtype=np.float32)
@@ -189,24 +350,51 @@ def shared_partners(index: MatchIndex, q: "int | Profile") -> tuple[FloatArray, 
         scale = np.float32(np.sqrt(tie) / np.log(2.0 + index.degree[n]))
         adamic_adar[second] += np.sqrt(ties) * scale
         common[second] += 1.0
+    groups = np.zeros(index.size, dtype=np.float32)
+    for group in query.groups:
+        members = list(index.group_members.get(group, ()))
+        groups[members] += 1.0
     if query.position is not None:
-        adamic_adar[query.position] = common[query.position] = 0.0
-    return (1.0 - np.exp(-adamic_adar)).astype(np.float32), common
+        adamic_adar[query.position] = common[query.position] = groups[query.position] = 0.0
+    score = adamic_adar + np.float32(GROUP_TIE) * groups
+    return (1.0 - np.exp(-score)).astype(np.float32), common, groups
 
 
-def activity(index: MatchIndex) -> FloatArray:
-    """How active an actor is: its number of partners on a log scale, 1 for the most active.
-    The same for every query on one index: computed once, returned read-only."""
-    cached: FloatArray | None = index.derived.get("activity")
+def groups_of(index: MatchIndex) -> dict[int, frozenset[uuid.UUID]]:
+    """The working groups each actor is active in: the same for every query on one index."""
+    cached: dict[int, frozenset[uuid.UUID]] | None = index.derived.get("groups_of")
+    if cached is None:
+        found: dict[int, set[uuid.UUID]] = {}
+        for group, members in index.group_members.items():
+            for member in members:
+                found.setdefault(member, set()).add(group)
+        cached = {member: frozenset(groups) for member, groups in found.items()}
+        index.derived["groups_of"] = cached
+    return cached
+
+
+def relative_degree(index: MatchIndex) -> FloatArray:
+    """Each actor's number of joint-project partners plus one, relative to the most connected
+    actor's (plus one): 1 for the most connected, and above 0 for an actor without partners
+    yet, so that where no one has partners the topics still carry the activity signal. The same
+    for every query on one index: computed once, returned read-only."""
+    cached: FloatArray | None = index.derived.get("relative_degree")
     if cached is None:
         most = float(index.degree.max()) if index.size else 0.0
-        if most == 0:
-            cached = np.zeros(index.size, dtype=np.float32)
-        else:
-            cached = (np.log1p(index.degree) / np.log1p(most)).astype(np.float32)
+        cached = ((index.degree + np.float32(1.0)) / np.float32(most + 1.0)).astype(np.float32)
         cached.setflags(write=False)
-        index.derived["activity"] = cached
+        index.derived["relative_degree"] = cached
     return cached
+
+
+def activity(index: MatchIndex, query: Profile, topics: FloatArray) -> FloatArray:
+    """How active both sides are in what they share: the topic similarity times the mean of the
+    two sides' partners (relative to the most connected actor). Popularity counts only as far
+    as the topics meet, so a hub does not top every list."""
+    result: FloatArray = (
+        topics * ((relative_degree(index) + np.float32(query.activity)) * np.float32(0.5))
+    ).astype(np.float32)
+    return result
 
 
 def seeking_profile(
@@ -225,18 +413,15 @@ def seeking_profile(
     """The profile of an idea, joint project or group looking for members: its topics and
     tags (what it is about), the topics it seeks (needs that an actor's offers and topics
     meet), the kinds it wants (else those complementing its lead's), its place, and its members
-    (whose partners are likely members too). Terms no indexed actor carries are left out."""
+    (whose partners are likely members too; their number is its activity). Terms no indexed
+    actor carries are left out."""
     ids = index.term_ids
-    wanted = [topic_term(slug) for slug in (*topics, *seeking_topics)] + [
-        tag_term(tag) for tag in tags
-    ]
-    terms = np.array(sorted({ids[t] for t in wanted if t in ids}), dtype=np.int32)
+    wanted = [topic_term(slug) for slug in topics] + [tag_term(tag) for tag in tags]
+    about_terms = {ids[t] for t in wanted if t in ids}
+    sought = {ids[t] for slug in seeking_topics if (t := topic_term(slug)) in ids}
+    terms = np.array(sorted(about_terms | sought), dtype=np.int32)
     weights = np.ones(terms.size, dtype=np.float32)
     norm = float(np.sqrt(np.sum((weights * index.idf[terms]) ** 2))) if terms.size else 0.0
-    seeks = np.array(
-        sorted({ids[t] for slug in seeking_topics if (t := topic_term(slug)) in ids}),
-        dtype=np.int32,
-    )
     bits = {slug: 1 << j for j, slug in enumerate(index.field_slugs)}
     if seeking_kinds:
         kinds = np.full(len(KINDS), 0.2, dtype=np.float32)
@@ -246,6 +431,7 @@ def seeking_profile(
     else:
         kinds = np.full(len(KINDS), 0.3, dtype=np.float32)
     partners = np.array(sorted(set(members)), dtype=np.int32)
+    most = float(index.degree.max()) if index.size else 0.0
     return Profile(
         terms=terms,
         weights=weights,
@@ -254,8 +440,11 @@ def seeking_profile(
         lat=float("nan") if lat is None or lon is None else float(lat),
         lon=float("nan") if lat is None or lon is None else float(lon),
         offers=np.zeros(0, dtype=np.int32),
-        seeks=seeks,
+        seeks=np.array(sorted(sought), dtype=np.int32),
+        worth={},
         kinds=kinds,
         partners=partners,
         ties=np.ones(partners.size, dtype=np.float32),
+        activity=min(1.0, (partners.size + 1.0) / (most + 1.0)),
+        knows=dict.fromkeys(sorted(about_terms), 1.0),
     )

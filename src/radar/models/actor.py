@@ -104,6 +104,11 @@ class Actor(ActorBase, GeocodeFields, table=True):
     tags: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     offers: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     seeks: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    # The taxonomy topic each term resolved to (None where none), parallel to the term lists,
+    # resolved on every write of them so that readers need no normaliser.
+    offer_topics: list[str | None] = Field(default_factory=list, sa_type=sa.JSON)
+    seek_topics: list[str | None] = Field(default_factory=list, sa_type=sa.JSON)
+    tag_topics: list[str | None] = Field(default_factory=list, sa_type=sa.JSON)
     search_text: str = Field(default="", sa_type=sa.Text)
     # Where the location appears to those who do not manage the actor (at its precision; None
     # when hidden), kept on every write so that maps and matching need no gazetteer lookups.
@@ -194,6 +199,18 @@ class ActorPublic(ActorBase, GeocodeFields):
     tags: list[str]
     offers: list[str]
     seeks: list[str]
+    offer_topics: list[str | None] = Field(
+        description="The taxonomy topic each offer resolved to, in the order of `offers`; null "
+        "where none (it still meets the same free term)."
+    )
+    seek_topics: list[str | None] = Field(
+        description="The taxonomy topic each sought term resolved to, in the order of `seeks`; "
+        "null where none (it still meets the same free term)."
+    )
+    tag_topics: list[str | None] = Field(
+        description="The taxonomy topic each tag resolved to, in the order of `tags`; null "
+        "where none (it still meets the same free term)."
+    )
     created_at: datetime
     updated_at: datetime
     version: int

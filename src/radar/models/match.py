@@ -7,6 +7,8 @@ from typing import Literal
 
 import pydantic
 import sqlalchemy as sa
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
 from radar.models.actor import ActorKind
@@ -25,9 +27,17 @@ class MatchedActor(pydantic.BaseModel):
 
 
 class MatchReason(pydantic.BaseModel):
+    """Why a suggestion was made, or what speaks against it: those for it come first, by their
+    share of the score; those against it (`against`) last."""
+
     component: str = pydantic.Field(description="The signal this reason explains.")
     de: str
     en: str
+    against: bool = pydantic.Field(
+        default=False,
+        description="True when the reason speaks against the match: far away, no shared "
+        "topic, a different action field, nothing offered that the asking side seeks.",
+    )
 
 
 class ActorMatch(pydantic.BaseModel):
@@ -49,8 +59,26 @@ class ActorMatch(pydantic.BaseModel):
     )
 
 
+class MatchNote(pydantic.BaseModel):
+    """Why a list of suggestions is empty, and what to change."""
+
+    code: str = pydantic.Field(
+        description="not_indexed (written a moment ago: try again), no_candidates (nothing you "
+        "may see to suggest), filtered_out (the filters leave none), only_partners (all that "
+        "remain work together already), already_in (the actor takes part in every one), "
+        "all_dismissed (feedback dismissed all), below_min_score (none reaches `min_score`), "
+        "empty_set (a side of a match query holds no actor you may see)."
+    )
+    de: str = pydantic.Field(description="The reason in German.")
+    en: str = pydantic.Field(description="The reason in English.")
+
+
+_NOTE_DESCRIPTION = "Why `data` is empty (only then)."
+
+
 class ActorMatches(pydantic.BaseModel):
     data: list[ActorMatch]
+    note: MatchNote | None = pydantic.Field(default=None, description=_NOTE_DESCRIPTION)
 
 
 class FeedbackAction(StrEnum):
@@ -137,6 +165,7 @@ class IdeaMatch(SQLModel):
 
 class IdeaMatches(SQLModel):
     data: list[IdeaMatch]
+    note: MatchNote | None = Field(default=None, description=_NOTE_DESCRIPTION)
 
 
 class MatchedGroup(SQLModel):
@@ -158,6 +187,7 @@ class GroupMatch(SQLModel):
 
 class GroupMatches(SQLModel):
     data: list[GroupMatch]
+    note: MatchNote | None = Field(default=None, description=_NOTE_DESCRIPTION)
 
 
 class ActorSet(InputModel):
@@ -179,15 +209,47 @@ class MatchQuery(InputModel):
         description="The other side; left out, pairs are within `among`.",
     )
     min_score: float = Field(default=0.0, ge=0, le=1)
-    exclude_partners: bool = Field(default=True, description="Leave out pairs already working "
-                                   "together.")  # fmt: skip
+    include_partners: bool = Field(
+        default=False,
+        description="Also list pairs already working together (sharing an idea or joint "
+        "project); left out by default.",
+    )
+    # sqlmodel's Field takes no `deprecated`; pydantic's marks it so in the OpenAPI document.
+    exclude_partners: bool | None = pydantic.Field(
+        default=None,
+        deprecated=True,
+        description="Deprecated: use `include_partners` (its opposite). Still accepted; refused "
+        "when given with an `include_partners` that contradicts it.",
+    )
     limit: int = Field(default=50, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _one_partner_flag(self) -> "MatchQuery":
+        # Read past the deprecation warning that reading the field gives callers.
+        excluded = self.__dict__.get("exclude_partners")
+        if excluded is None:
+            return self
+        if "include_partners" not in self.model_fields_set:
+            self.include_partners = not excluded
+        elif self.include_partners == excluded:
+            raise PydanticCustomError(
+                "partner_flags",
+                "exclude_partners contradicts include_partners; give include_partners only",
+                {"field": "exclude_partners"},
+            )
+        return self
 
 
 class MatchedPair(SQLModel):
-    a: MatchedActor
+    a: MatchedActor = Field(
+        description="The actor the score, components and reasons are seen from: the one from "
+        "`among` (within one set, either)."
+    )
     b: MatchedActor
-    score: float
+    score: float = Field(
+        description="The weighted total of the components, in [0, 1]: pairs are listed by it, "
+        "highest first (ties by the two ids)."
+    )
     components: dict[str, float]
     reasons: list[MatchReason]
     distance_km: float | None = None
@@ -195,6 +257,7 @@ class MatchedPair(SQLModel):
 
 class MatchPairs(SQLModel):
     data: list[MatchedPair]
+    note: MatchNote | None = Field(default=None, description=_NOTE_DESCRIPTION)
     scanned: int = Field(description="Actors on the `among` side scored against the other.")
 
 

@@ -34,7 +34,7 @@ from radar.models.event import Event, EventPublic
 from radar.models.group import GroupMember, MemberRole, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaParticipant, ParticipantRole
 from radar.models.news import News
-from radar.services import geocoding, ideas, memberships, news, taxonomy
+from radar.services import geocoding, ideas, memberships, news, taxonomy, vocabulary
 from radar.services.access import (
     SYSTEM,
     Principal,
@@ -67,6 +67,8 @@ ACTOR_SORTS = {
     "created_at": (col(Actor.created_at), col(Actor.id)),
 }
 _LINKED_FIELDS = {"topics", "action_fields"}
+# Free-term lists and the columns holding the taxonomy topic of each of their terms.
+_TERM_TOPICS = {"offers": "offer_topics", "seeks": "seek_topics", "tags": "tag_topics"}
 # Address fields withheld from everyone but managers and admins, per location precision.
 _WITHHELD_ADDRESS = {
     LocationPrecision.exact: (),
@@ -221,7 +223,7 @@ def _new_actor_row(
     for name, field in Actor.model_fields.items():
         if name not in values:
             values[name] = field.get_default(call_default_factory=True)
-    values.update(created_at=now, updated_at=now)
+    values.update(created_at=now, updated_at=now, **_term_topics(session, values))
     row = SimpleNamespace(**values)
     geocoding.locate_on_write(session, row, changed=data.model_fields_set, geocoder=geocoder)
     shown = shown_point(row.location_precision, row.lat, row.lon, row.postcode, row.city)
@@ -250,6 +252,7 @@ def _new_actor(
     actor.action_fields = list(_by_slug(action_fields).values())
     geocoding.locate_on_write(session, actor, changed=data.model_fields_set, geocoder=geocoder)
     _refresh_search_text(actor)
+    actor.sqlmodel_update(_term_topics(session, actor.model_dump(include=set(_TERM_TOPICS))))
     return actor
 
 
@@ -411,7 +414,9 @@ def update_actor(
         actor.action_fields = taxonomy.resolve_action_fields(
             session, changes["action_fields"], loc=("body", "action_fields")
         )
+    term_topics = _term_topics(session, changes)
     actor.sqlmodel_update({k: v for k, v in changes.items() if k not in _LINKED_FIELDS})
+    actor.sqlmodel_update(term_topics)
     if (actor.lat is None) != (actor.lon is None):
         raise InvalidInput(
             [
@@ -532,6 +537,16 @@ def retry_geocoding(
         limit=limit,
         geocoder=geocoder,
     )
+
+
+def _term_topics(session: Session, values: dict[str, Any]) -> dict[str, list[str | None]]:
+    """The taxonomy topic of each term, for the free-term lists (offers, seeks, tags) among
+    `values`: the `*_topics` columns that go with them."""
+    return {
+        column: vocabulary.resolve_terms(session, values[terms])
+        for terms, column in _TERM_TOPICS.items()
+        if terms in values
+    }
 
 
 def _refresh_search_text(actor: Actor) -> None:

@@ -14,15 +14,14 @@ from functools import partial
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, select
-from sqlmodel import Session, col
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from radar.db import session_scope
 from radar.errors import InvalidInput, RadarError
-from radar.matching.topics import TopicName, TopicNormaliser
+from radar.matching.topics import TopicNormaliser
 from radar.models.actor import Actor
-from radar.models.topic import Topic
-from radar.services import actors, import_rows
+from radar.services import actors, import_rows, vocabulary
 
 Kind = Literal["actors", "ideas"]
 Format = Literal["csv", "jsonl"]
@@ -123,7 +122,7 @@ def run_import(
     """Import `records`, `batch_size` rows per transaction; with `dry_run` validate only."""
     report = ImportReport(kind=kind, dry_run=dry_run)
     with session_scope(engine) as session:
-        normaliser = _normaliser(session)
+        normaliser = vocabulary.normaliser(session)
     batch: list[tuple[int, dict[str, Any] | RowError]] = []
     for item in records:
         batch.append(item)
@@ -216,12 +215,3 @@ def _create_new_actors(
 def _field(loc: Iterable[str | int]) -> str | None:
     parts = [str(part) for part in loc if part not in ("body", "query")]
     return ".".join(parts) or None
-
-
-def _normaliser(session: Session) -> TopicNormaliser:
-    topics = session.execute(
-        select(col(Topic.slug), col(Topic.label_de), col(Topic.label_en), col(Topic.synonyms))
-    )
-    return TopicNormaliser(
-        TopicName(slug=slug, names=(de, en, *(synonyms or []))) for slug, de, en, synonyms in topics
-    )

@@ -1,10 +1,11 @@
 """Match suggestions, shaped for the caller: only actors the caller may see, at the location
 precision they may see."""
 
+import heapq
 import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec
 
 import numpy as np
@@ -15,6 +16,7 @@ from sqlmodel import Session, col
 
 from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
 from radar.matching import signals
+from radar.matching.diversity import diversified_top
 from radar.matching.engine import (
     DEFAULT_TUNING,
     ActorScores,
@@ -24,8 +26,15 @@ from radar.matching.engine import (
     score_profile,
     top_positions,
 )
-from radar.matching.explain import KIND_LABELS, explain, explain_all
-from radar.matching.index import KINDS, VISIBILITIES, MatchIndex, topic_term
+from radar.matching.explain import (
+    KIND_LABELS,
+    Voice,
+    explain_all,
+    group_voice,
+    idea_voice,
+    pair_voice,
+)
+from radar.matching.index import KINDS, VISIBILITIES, IntArray, MatchIndex, topic_term
 from radar.matching.joinable import score_joinable
 from radar.models.account import Role
 from radar.models.action_field import ActionField
@@ -46,6 +55,7 @@ from radar.models.match import (
     MatchedGroup,
     MatchedIdea,
     MatchedPair,
+    MatchNote,
     MatchPairs,
     MatchQuery,
     MatchReason,
@@ -87,42 +97,151 @@ def match_actor_payload(
     kinds: Sequence[ActorKind] = (),
     districts: Sequence[str] = (),
     min_score: float = 0.0,
-    exclude_partners: bool = False,
+    include_partners: bool = False,
     limit: int = 20,
     tuning: Tuning = DEFAULT_TUNING,
     near: Near | None = None,
     radius_km: float | None = None,
 ) -> dict[str, Any]:
     """`match_actor` as the plain values of an `ActorMatches` (for the endpoint, which writes
-    them as JSON without building the models). `near` (with its radius) keeps those within the
+    them as JSON without building the models). Those it shares an idea or joint project with
+    are left out unless `include_partners`. `near` (with its radius) keeps those within the
     radius of that point; `radius_km` alone those within it of the actor itself."""
     index, q = _indexed_actor(session, engine, actor_id, principal)
     if q is None:  # written after the index's snapshot was read: the next request has it
-        return {"data": []}
+        return {"data": [], "note": _note_not_indexed().model_dump()}
     scores = score_actor(index, q, weights=tuning.weights, half_distance_km=tuning.half_distance_km)
     allowed = _filtered(index, principal, scores, kinds, districts, min_score)
     allowed[q] = False
+    around = _around(index, q, scores, near, radius_km)
+    if around is not None:
+        allowed &= around
+    partners = None if include_partners else index.partners_row(q)[0]
+    if partners is not None:
+        allowed[partners] = False
+    dismissed_ids, accepted = feedback.dismissed_and_accepted(session, actor_id)
+    dismissed = [i for other in dismissed_ids if (i := index.position.get(other)) is not None]
+    allowed[dismissed] = False
+    found = _ranked(session, index, q, scores, allowed, limit, accepted, tuning.weights)
+    if found:
+        return {"data": found, "note": None}
+    filters = _Filters(kinds, districts, min_score, radius_km, limit, tuning)
+    note = _actor_note(index, principal, q, scores, filters, around, partners, dismissed)
+    return {"data": found, "note": note.model_dump()}
+
+
+def _actor_note(
+    index: MatchIndex,
+    principal: Principal,
+    q: int,
+    scores: ActorScores,
+    filters: "_Filters",
+    around: BoolArray | None,
+    partners: IntArray | None,
+    dismissed: list[int],
+) -> MatchNote:
+    """Why no actor is suggested for actor `q`: the first step that leaves none (`partners`
+    when they are left out)."""
+    left = visible_mask(index, principal)
+    left[q] = False
+    if not left.any():
+        return _note(
+            "no_candidates",
+            "Es gibt keinen anderen Akteur, den Sie sehen dürfen.",
+            "There is no other actor you may see.",
+        )
+    left &= _filtered(index, principal, scores, filters.kinds, filters.districts, 0.0)
+    if around is not None:
+        left &= around
+    if not left.any():
+        given = _given(filters.kinds, filters.districts, around is not None)
+        return _note_filtered_out("Kein Akteur", "No actor", given)
+    if partners is not None:
+        left[partners] = False
+        if not left.any():
+            return _note(
+                "only_partners",
+                "Alle übrigen Akteure arbeiten schon mit diesem zusammen (gemeinsame Idee oder "
+                f"Verbundprojekt); {_INCLUDE_PARTNERS_DE}",
+                "All remaining actors already work with this one (a shared idea or joint "
+                f"project); {_INCLUDE_PARTNERS_EN}",
+            )
+    left[dismissed] = False
+    if not left.any():
+        return _note(
+            "all_dismissed",
+            "Alle übrigen Vorschläge wurden per Feedback abgelehnt; wird das Feedback "
+            "zurückgezogen, kommen sie wieder.",
+            "All remaining suggestions were dismissed by feedback; withdraw the feedback to "
+            "see them again.",
+        )
+    return _note_below_min_score(filters.min_score, float(scores.total[left].max()))
+
+
+_INCLUDE_PARTNERS_DE = "include_partners=true (radar match --include-partners) nimmt sie auf."
+_INCLUDE_PARTNERS_EN = "include them with include_partners=true (radar match --include-partners)."
+
+
+def _given(kinds: Sequence[object], districts: Sequence[str], radius: bool) -> list[str]:
+    """The names of the list filters given."""
+    named = (("kind", bool(kinds)), ("district", bool(districts)), ("radius_km", radius))
+    return [name for name, given in named if given]
+
+
+def _note(code: str, de: str, en: str) -> MatchNote:
+    return MatchNote(code=code, de=de, en=en)
+
+
+def _note_not_indexed() -> MatchNote:
+    return _note(
+        "not_indexed",
+        "Der Akteur wurde eben erst gespeichert und ist noch nicht im Matching: bitte gleich "
+        "noch einmal versuchen.",
+        "The actor was saved a moment ago and is not in the matching yet: try again in a moment.",
+    )
+
+
+def _note_filtered_out(none_de: str, none_en: str, given: Sequence[str]) -> MatchNote:
+    """`none_de`, `none_en`: "Kein Akteur", "No actor"."""
+    names = ", ".join(given)
+    return _note(
+        "filtered_out",
+        f"{none_de} erfüllt die Filter ({names}): bitte lockern.",
+        f"{none_en} passes the filters ({names}): loosen them.",
+    )
+
+
+def _note_below_min_score(min_score: float, best: float, *, pairs: bool = False) -> MatchNote:
+    what_de, what_en = ("Paar", "pair") if pairs else ("Vorschlag", "suggestion")
+    return _note(
+        "below_min_score",
+        f"Kein {what_de} erreicht min_score {min_score:g}; der beste hatte {best:.4f}.",
+        f"No {what_en} reaches min_score {min_score:g}; the best scored {best:.4f}.",
+    )
+
+
+def _around(
+    index: MatchIndex, q: int, scores: ActorScores, near: Near | None, radius_km: float | None
+) -> BoolArray | None:
+    """Those within `near`'s radius of its point, or within `radius_km` of actor `q`; None
+    when no radius is given."""
     if near is not None and near.radius_km is not None:
         around = signals.distances_km(index, near.lat, near.lon)
-        allowed &= around <= np.float32(near.radius_km)  # NaN (no location) is never within
-    elif radius_km is not None:
-        if np.isnan(index.lat[q]):
-            raise InvalidInput(
-                [
-                    FieldError(
-                        loc=("query", "radius_km"),
-                        message="the actor has no location to measure the radius from; give `near`",
-                    )
-                ]
-            )
-        allowed &= scores.distances_km <= np.float32(radius_km)
-    if exclude_partners:
-        allowed[index.partners_row(q)[0]] = False
-    dismissed, accepted = feedback.dismissed_and_accepted(session, actor_id)
-    for other in dismissed:
-        if (i := index.position.get(other)) is not None:
-            allowed[i] = False
-    return {"data": _ranked(session, index, q, scores, allowed, limit, accepted, tuning.weights)}
+        within: BoolArray = around <= np.float32(near.radius_km)  # NaN is never within
+        return within
+    if radius_km is None:
+        return None
+    if np.isnan(index.lat[q]):
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("query", "radius_km"),
+                    message="the actor has no location to measure the radius from; give `near`",
+                )
+            ]
+        )
+    close: BoolArray = scores.distances_km <= np.float32(radius_km)
+    return close
 
 
 def _validated(payload: Callable[P, dict[str, Any]]) -> Callable[P, ActorMatches]:
@@ -172,14 +291,16 @@ def _ranked(
         query_kind = KIND_LABELS[KINDS[int(index.kinds[query])]]
         query = signals.profile_of(index, query)  # once, not per suggestion
     field_labels = index.field_labels or _field_labels(session)
-    top = np.array(top_positions(scores.total, allowed, limit), dtype=np.intp)
+    top = np.array(diversified_top(index, query, scores, allowed, limit), dtype=np.intp)
     shown_weights = {name: float(weight) for name, weight in weights.items()}
     # Each component's values at the chosen positions, gathered once (not 7 lookups a match).
     components = {name: values[top].tolist() for name, values in scores.components.items()}
     totals, distances = scores.total[top].tolist(), scores.distances_km[top].tolist()
     matches = []
     positions = top.tolist()
-    explained = explain_all(index, query, positions, scores, field_labels, query_kind=query_kind)
+    explained = explain_all(
+        index, query, positions, scores, field_labels, weights=weights, query_kind=query_kind
+    )
     for j, (c, total, distance, reasons) in enumerate(
         zip(positions, totals, distances, explained, strict=True)
     ):
@@ -189,7 +310,7 @@ def _ranked(
                 "score": round(total, 4),
                 "components": {name: round(values[j], 4) for name, values in components.items()},
                 "weights": shown_weights,
-                "reasons": [{"component": r.component, "de": r.de, "en": r.en} for r in reasons],
+                "reasons": [r._asdict() for r in reasons],
                 "distance_km": None if math.isnan(distance) else round(distance, 1),
                 "feedback": "accepted" if index.ids[c] in accepted else None,
             }
@@ -255,6 +376,29 @@ def idea_profile(
     return profile, positions, lead_kind
 
 
+def group_profile(index: MatchIndex, group: WorkingGroup) -> signals.Profile:
+    """A working group's profile for matching: it seeks members working on its topics, around
+    the centre of its active members' shown places, who work with its members already."""
+    active = [
+        index.position[m.actor_id]
+        for m in group.members
+        if m.status == MemberStatus.active and m.actor_id in index.position
+    ]
+    placed = [i for i in active if not np.isnan(index.lat[i])]
+    topics = [topic.slug for topic in group.topics]
+    return signals.seeking_profile(
+        index,
+        topics=topics,
+        tags=[],
+        seeking_topics=topics,
+        seeking_kinds=[],
+        action_fields=[field.slug for field in group.action_fields],
+        lat=float(np.mean(index.lat[placed])) if placed else None,
+        lon=float(np.mean(index.lon[placed])) if placed else None,
+        members=active,
+    )
+
+
 def match_group(
     session: Session,
     *,
@@ -275,26 +419,7 @@ def match_group(
     group = groups.get_group(session, group_id=group_id)
     index = engine.index(session)
     positions = [index.position[m.actor_id] for m in group.members if m.actor_id in index.position]
-    active = [
-        index.position[m.actor_id]
-        for m in group.members
-        if m.status == MemberStatus.active and m.actor_id in index.position
-    ]
-    # Where the group is: the centre of its members' shown places.
-    placed = [i for i in active if not np.isnan(index.lat[i])]
-    lat = float(np.mean(index.lat[placed])) if placed else None
-    lon = float(np.mean(index.lon[placed])) if placed else None
-    query = signals.seeking_profile(
-        index,
-        topics=[topic.slug for topic in group.topics],
-        tags=[],
-        seeking_topics=[],
-        seeking_kinds=[],
-        action_fields=[field.slug for field in group.action_fields],
-        lat=lat,
-        lon=lon,
-        members=active,
-    )
+    query = group_profile(index, group)
     filters = _Filters(kinds, districts, min_score, radius_km, limit, tuning)
     return _match_profile(session, index, principal, query, positions, filters, None, "group")
 
@@ -330,6 +455,7 @@ def _match_profile(
         index, principal, scores, filters.kinds, filters.districts, filters.min_score
     )
     allowed[list(members)] = False
+    around = None
     if filters.radius_km is not None:
         if np.isnan(query.lat):
             raise InvalidInput(
@@ -340,12 +466,94 @@ def _match_profile(
                     )
                 ]
             )
-        allowed &= scores.distances_km <= np.float32(filters.radius_km)
-    found = _ranked(
-        session, index, query, scores, allowed, filters.limit, set(), filters.tuning.weights,
-        query_kind,
-    )  # fmt: skip
-    return ActorMatches.model_validate({"data": found})
+        around = scores.distances_km <= np.float32(filters.radius_km)
+        allowed &= around
+    found = _ranked_profile(index, query, scores, allowed, filters, query_kind, what)
+    if found:
+        return ActorMatches.model_validate({"data": found})
+    note = _profile_note(index, principal, scores, members, filters, around, what)
+    return ActorMatches.model_validate({"data": found, "note": note})
+
+
+# How reasons name an idea or group to the actor it is suggested to.
+IDEA_SIDE = Voice(other="Die Idee", other_en="The idea")
+GROUP_SIDE = Voice(other="Die Arbeitsgruppe", other_en="The working group")
+
+
+def _ranked_profile(
+    index: MatchIndex,
+    query: signals.Profile,
+    scores: ActorScores,
+    allowed: BoolArray,
+    filters: "_Filters",
+    query_kind: tuple[str, str] | None,
+    what: str,
+) -> list[dict[str, Any]]:
+    """The best allowed actors for an idea's or group's profile, as `_ranked` chooses them,
+    each scored and explained by `score_joinable`: the very numbers the actor sees for the idea
+    or group (`match_actor_ideas`, `match_actor_groups`)."""
+    weights = filters.tuning.weights
+    top = diversified_top(index, query, scores, allowed, filters.limit)
+    voice = idea_voice if what == "idea" else group_voice
+    shown = {name: float(weight) for name, weight in weights.items()}
+    found = []
+    for c in top:
+        fit = score_joinable(
+            index, c, query, weights=weights, half_distance_km=filters.tuning.half_distance_km,
+            voice=voice(index.names[c]), query_kind=query_kind,
+        )  # fmt: skip
+        found.append(
+            {
+                "actor": _matched_fields(index, c),
+                "score": fit.score,
+                "components": fit.components,
+                "weights": shown,
+                "reasons": [r._asdict() for r in fit.reasons],
+                "distance_km": fit.distance_km,
+                "feedback": None,
+            }
+        )
+    return found
+
+
+def _profile_note(
+    index: MatchIndex,
+    principal: Principal,
+    scores: ActorScores,
+    members: Sequence[int],
+    filters: _Filters,
+    around: BoolArray | None,
+    what: str,
+) -> MatchNote:
+    """Why no actor is suggested for an idea (`what`) or a group: the first step that leaves
+    none."""
+    left = visible_mask(index, principal)
+    left[list(members)] = False
+    if not left.any():
+        in_it_de, in_it_en = (
+            ("an der Idee beteiligt ist", "in the idea")
+            if what == "idea"
+            else ("in der Gruppe ist (oder den Beitritt beantragt hat)",
+                  "in the group (or asked to join)")
+        )  # fmt: skip
+        return _note(
+            "no_candidates",
+            f"Es gibt keinen Akteur, den Sie sehen dürfen und der nicht schon {in_it_de}.",
+            f"There is no actor you may see who is not {in_it_en} already.",
+        )
+    left &= _filtered(index, principal, scores, filters.kinds, filters.districts, 0.0)
+    if around is not None:
+        left &= around
+    if not left.any():
+        given = _given(filters.kinds, filters.districts, around is not None)
+        return _note_filtered_out("Kein Akteur", "No actor", given)
+    return _note_below_min_score(filters.min_score, float(scores.total[left].max()))
+
+
+def reaches(total: npt.NDArray[np.float32], min_score: float) -> BoolArray:
+    """Whether each score, as shown (rounded to 4 places), is at least `min_score`."""
+    shown: BoolArray = total >= np.float32(min_score - 0.00005)
+    return shown
 
 
 def _filtered(
@@ -363,7 +571,7 @@ def _filtered(
     if districts:
         allowed &= np.array([d in set(districts) for d in index.districts], dtype=bool)
     if min_score > 0:
-        allowed &= scores.total >= np.float32(min_score)
+        allowed &= reaches(scores.total, min_score)
     return allowed
 
 
@@ -474,7 +682,7 @@ def match_actor_ideas(
     by default; those it is in already left out); 404 when the caller may not see the actor."""
     index, c = _indexed_actor(session, engine, actor_id, principal)
     if c is None:
-        return IdeaMatches(data=[])
+        return IdeaMatches(data=[], note=_note_not_indexed())
     statement = (
         select(Idea)
         .where(col(Idea.status).in_(statuses))
@@ -489,25 +697,51 @@ def match_actor_ideas(
     if districts:
         statement = statement.where(col(Idea.district).in_(districts))
     candidates: list[tuple[Idea, list[int]]] = []
+    listed = 0
     for idea in session.execute(statement).scalars():
+        listed += 1
         taking_part = {p.actor_id for p in idea.participants} | (
             {idea.owner_id} if idea.owner_id is not None else set()
         )
         if actor_id not in taking_part:
             positions = [index.position[m] for m in taking_part if m in index.position]
             candidates.append((idea, positions))
-    most = max((len(members) for _, members in candidates), default=0)
     found = []
-    for idea, members in candidates:
+    reach = _Nearest()
+    for idea, _ in candidates:
         profile, _, _ = idea_profile(index, idea)
         fit = score_joinable(
-            index, c, profile, liveliness=_liveliness(len(members), most),
-            weights=tuning.weights, half_distance_km=tuning.half_distance_km,
+            index, c, profile, weights=tuning.weights, half_distance_km=tuning.half_distance_km,
+            voice=IDEA_SIDE, flip=True,
         )  # fmt: skip
-        if fit.score < min_score or _outside(fit.distance_km, radius_km):
+        if _outside(fit.distance_km, radius_km):
+            continue
+        reach.saw(fit.score)
+        if fit.score < min_score:
             continue
         found.append((fit, idea))
     found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
+    note = None
+    if not found:
+        shown = ", ".join(str(status) for status in statuses)
+        if listed == 0 and (idea_kinds or districts) and _any_idea(session, statuses):
+            note = _note_filtered_out(
+                "Keine Idee", "No idea", _given(idea_kinds, districts, radius=False)
+            )
+        elif listed == 0:
+            note = _note(
+                "no_candidates",
+                f"Es gibt keine Ideen mit Status {shown}.",
+                f"There are no ideas with status {shown}.",
+            )
+        elif not candidates:
+            note = _note(
+                "already_in",
+                f"Der Akteur ist schon an allen Ideen mit Status {shown} beteiligt.",
+                f"The actor takes part in every idea with status {shown} already.",
+            )
+        else:
+            note = reach.note("Keine Idee", "No idea", min_score)
     return IdeaMatches(
         data=[
             IdeaMatch(
@@ -521,12 +755,34 @@ def match_actor_ideas(
                 score=fit.score,
                 components=fit.components,
                 weights=dict(tuning.weights),
-                reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in fit.reasons],
+                reasons=[MatchReason(**r._asdict()) for r in fit.reasons],
                 distance_km=fit.distance_km,
             )
             for fit, idea in found[:limit]
-        ]
+        ],
+        note=note,
     )
+
+
+def _any_idea(session: Session, statuses: Sequence[IdeaStatus]) -> bool:
+    statement = select(col(Idea.id)).where(col(Idea.status).in_(statuses)).limit(1)
+    return session.execute(statement).first() is not None
+
+
+class _Nearest:
+    """The best score among those within the radius (all when none is given): what the note
+    of an empty list of ideas or groups says."""
+
+    def __init__(self) -> None:
+        self.best: float | None = None
+
+    def saw(self, score: float) -> None:
+        self.best = score if self.best is None else max(self.best, score)
+
+    def note(self, none_de: str, none_en: str, min_score: float) -> MatchNote:
+        if self.best is None:
+            return _note_filtered_out(none_de, none_en, ["radius_km"])
+        return _note_below_min_score(min_score, self.best)
 
 
 def match_actor_groups(
@@ -544,14 +800,16 @@ def match_actor_groups(
     left out); 404 when the caller may not see the actor."""
     index, c = _indexed_actor(session, engine, actor_id, principal)
     if c is None:
-        return GroupMatches(data=[])
+        return GroupMatches(data=[], note=_note_not_indexed())
     statement = select(WorkingGroup).options(
         selectinload(WorkingGroup.topics),  # type: ignore[arg-type]
         selectinload(WorkingGroup.action_fields),  # type: ignore[arg-type]
         selectinload(WorkingGroup.members),  # type: ignore[arg-type]
     )
     candidates = []
+    listed = 0
     for group in session.execute(statement).scalars():
+        listed += 1
         if any(m.actor_id == actor_id for m in group.members):
             continue
         active = [
@@ -560,29 +818,35 @@ def match_actor_groups(
             if m.status == MemberStatus.active and m.actor_id in index.position
         ]
         candidates.append((group, active))
-    most = max((len(active) for _, active in candidates), default=0)
     found = []
-    for group, active in candidates:
-        placed = [i for i in active if not np.isnan(index.lat[i])]
-        profile = signals.seeking_profile(
-            index,
-            topics=[topic.slug for topic in group.topics],
-            tags=[],
-            seeking_topics=[topic.slug for topic in group.topics],
-            seeking_kinds=[],
-            action_fields=[field.slug for field in group.action_fields],
-            lat=float(np.mean(index.lat[placed])) if placed else None,
-            lon=float(np.mean(index.lon[placed])) if placed else None,
-            members=active,
-        )
+    reach = _Nearest()
+    for group, _ in candidates:
         fit = score_joinable(
-            index, c, profile, liveliness=_liveliness(len(active), most),
-            weights=tuning.weights, half_distance_km=tuning.half_distance_km,
+            index, c, group_profile(index, group), weights=tuning.weights,
+            half_distance_km=tuning.half_distance_km, voice=GROUP_SIDE, flip=True,
         )  # fmt: skip
-        if fit.score < min_score or _outside(fit.distance_km, radius_km):
+        if _outside(fit.distance_km, radius_km):
+            continue
+        reach.saw(fit.score)
+        if fit.score < min_score:
             continue
         found.append((fit, group))
     found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
+    note = None
+    if not found and listed == 0:
+        note = _note(
+            "no_candidates",
+            "Es gibt noch keine Arbeitsgruppen.",
+            "There are no working groups yet.",
+        )
+    elif not found and not candidates:
+        note = _note(
+            "already_in",
+            "Der Akteur ist schon in allen Arbeitsgruppen (oder hat den Beitritt beantragt).",
+            "The actor is in every working group already (or asked to join).",
+        )
+    elif not found:
+        note = reach.note("Keine Arbeitsgruppe", "No working group", min_score)
     return GroupMatches(
         data=[
             GroupMatch(
@@ -590,17 +854,13 @@ def match_actor_groups(
                 score=fit.score,
                 components=fit.components,
                 weights=dict(tuning.weights),
-                reasons=[MatchReason(component=r.component, de=r.de, en=r.en) for r in fit.reasons],
+                reasons=[MatchReason(**r._asdict()) for r in fit.reasons],
                 distance_km=fit.distance_km,
             )
             for fit, group in found[:limit]
-        ]
+        ],
+        note=note,
     )
-
-
-def _liveliness(members: int, most: int) -> float:
-    """How many take part already, on a log scale: 1 for the busiest candidate."""
-    return math.log1p(members) / math.log1p(most) if most > 0 else 0.0
 
 
 def _outside(distance_km: float | None, radius_km: float | None) -> bool:
@@ -619,7 +879,9 @@ def best_pairs(
     tuning: Tuning = DEFAULT_TUNING,
 ) -> MatchPairs:
     """The best-scoring pairs of actors the caller may see, one from `among` and one from
-    `with` (or both from `among`), each pair once, best first (analysts and admins)."""
+    `with` (or both from `among`), each pair once, best first (analysts and admins). Each
+    pair is shown, and ranked, by its score from one side: the `among` actor's, or the lower
+    index position's when either could be."""
     if principal.role not in (Role.admin, Role.analyst):
         raise Forbidden("Match queries are for analysts and admins")
     index = engine.index(session)
@@ -638,41 +900,141 @@ def best_pairs(
                 )
             ]
         )
-    best: dict[tuple[int, int], float] = {}
+    labels = index.field_labels or _field_labels(session)
+    ranking = _PairRanking(index, labels, tuning.weights, query.limit)
     for a in sources.tolist():
         scores = score_actor(
             index, a, weights=tuning.weights, half_distance_km=tuning.half_distance_km
         )
+        # Each actor gathers the pairs shown from its side, by the very scores they show (so
+        # every actor is scored once, and the best pairs are found from whichever side).
         allowed = other.copy()
         allowed[a] = False
-        if query.exclude_partners:
+        if other[a]:  # either way round: a pair with a lower `among` actor is shown from there
+            allowed[:a] &= ~among[:a]
+        if not query.include_partners:
             allowed[index.partners_row(a)[0]] = False
         if query.min_score > 0:
-            allowed &= scores.total >= np.float32(query.min_score)
-        for b in top_positions(scores.total, allowed, query.limit):
-            best[(min(a, b), max(a, b))] = float(scores.total[b])
-    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[: query.limit]
-    labels = _field_labels(session)
-    pairs = []
-    for (a, b), _ in ranked:
-        scores = score_actor(
-            index, a, weights=tuning.weights, half_distance_km=tuning.half_distance_km
+            reaching = reaches(scores.total, query.min_score)
+            if (below := allowed & ~reaching).any():
+                ranking.missed(float(scores.total[below].max()))
+            allowed &= reaching
+        ranking.add(a, top_positions(scores.total, allowed, query.limit), scores)
+    pairs = ranking.best()
+    note = None if pairs else _pairs_note(query, visible, among, other, ranking.best_missed)
+    return MatchPairs(data=pairs, note=note, scanned=int(sources.size))
+
+
+@dataclass
+class _PairRanking:
+    """The `limit` best pairs by the score they are shown with, ties by their ids; only those
+    that rank among them so far are explained."""
+
+    index: MatchIndex
+    labels: Mapping[str, tuple[str, str]]
+    weights: Mapping[str, float]
+    limit: int
+    # A min-heap: the worst pair kept on top (lowest score, then highest ids).
+    kept: list[tuple[float, int, int, MatchedPair]] = field(default_factory=list)
+    best_missed: float | None = None
+
+    def missed(self, score: float) -> None:
+        """A score left out for `min_score`: the best is what an empty answer says."""
+        self.best_missed = score if self.best_missed is None else max(self.best_missed, score)
+
+    def add(self, a: int, others: Sequence[int], scores: ActorScores) -> None:
+        """Pairs of `a` with each of `others`, shown from `a`'s side (`scores`)."""
+        index, key_a = self.index, -self.index.ids[a].int
+        ranked = [(round(float(scores.total[b]), 4), key_a, -index.ids[b].int, b) for b in others]
+        entering = [
+            item for item in ranked if len(self.kept) < self.limit or item[:3] > self.kept[0][:3]
+        ]
+        if not entering:
+            return
+        positions = [b for *_, b in entering]
+        voices = [pair_voice(index.names[a], index.names[b]) for b in positions]
+        explained = explain_all(
+            index, a, positions, scores, self.labels, weights=self.weights, voices=voices
         )
-        distance = float(scores.distances_km[b])
-        pairs.append(
-            MatchedPair(
+        for (score, _, key_b, b), reasons in zip(entering, explained, strict=True):
+            if len(self.kept) >= self.limit and (score, key_a, key_b) <= self.kept[0][:3]:
+                continue
+            distance = float(scores.distances_km[b])
+            pair = MatchedPair(
                 a=_matched(index, a),
                 b=_matched(index, b),
-                score=round(float(scores.total[b]), 4),
+                score=score,
                 components={k: round(float(v[b]), 4) for k, v in scores.components.items()},
-                reasons=[
-                    MatchReason(component=r.component, de=r.de, en=r.en)
-                    for r in explain(index, a, b, scores, labels)
-                ],
-                distance_km=None if np.isnan(distance) else round(distance, 1),
+                reasons=[MatchReason(**r._asdict()) for r in reasons],
+                distance_km=None if math.isnan(distance) else round(distance, 1),
             )
+            entry = (score, key_a, key_b, pair)
+            if len(self.kept) < self.limit:
+                heapq.heappush(self.kept, entry)
+            else:
+                heapq.heapreplace(self.kept, entry)
+
+    def best(self) -> list[MatchedPair]:
+        """The pairs kept, best first."""
+        return [pair for *_, pair in sorted(self.kept, key=lambda e: e[:3], reverse=True)]
+
+
+def _pairs_note(
+    query: MatchQuery,
+    visible: BoolArray,
+    among: BoolArray,
+    other: BoolArray,
+    best_missed: float | None,
+) -> MatchNote:
+    """Why a match query found no pair: the first step that leaves none."""
+    if np.count_nonzero(visible) < 2:
+        return _note(
+            "no_candidates",
+            "Sie dürfen weniger als zwei Akteure sehen: es gibt kein Paar.",
+            "You may see fewer than two actors: there is no pair.",
         )
-    return MatchPairs(data=pairs, scanned=int(sources.size))
+    for side, chosen, mask in (("among", query.among, among), ("with", query.with_, other)):
+        if chosen is not None and not mask.any():
+            values = _set_values(chosen)
+            return _note(
+                "empty_set",
+                f"{side} ({values}) trifft keinen Akteur, den Sie sehen dürfen.",
+                f"{side} ({values}) matches no actor you may see.",
+            )
+    if np.count_nonzero(among | other) < 2:
+        sets_de, sets_en = (
+            ("among trifft", "among matches") if query.with_ is None
+            else ("among und with treffen", "among and with match")
+        )  # fmt: skip
+        return _note(
+            "filtered_out",
+            f"{sets_de} nur einen Akteur, den Sie sehen dürfen: es gibt kein Paar.",
+            f"{sets_en} only one actor you may see: there is no pair.",
+        )
+    if best_missed is None and not query.include_partners:
+        return _note(
+            "only_partners",
+            "Alle Paare arbeiten schon zusammen (gemeinsame Idee oder Verbundprojekt); "
+            f"{_INCLUDE_PARTNERS_DE}",
+            "All pairs already work together (a shared idea or joint project); "
+            f"{_INCLUDE_PARTNERS_EN}",
+        )
+    return _note_below_min_score(query.min_score, best_missed or 0.0, pairs=True)
+
+
+def _set_values(chosen: ActorSet) -> str:
+    """An actor set's filter values, as a reader would give them."""
+    given = [
+        f"{name}: {', '.join(str(value) for value in values)}"
+        for name, values in (
+            ("districts", chosen.districts),
+            ("topics", chosen.topics),
+            ("action_fields", chosen.action_fields),
+            ("kinds", chosen.kinds),
+        )
+        if values
+    ]
+    return "; ".join(given) or "all"
 
 
 def _actor_set(session: Session, index: MatchIndex, chosen: ActorSet, *, loc: str) -> BoolArray:

@@ -14,8 +14,14 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from radar.db import session_scope
-from radar.matching.engine import MatchEngine, score_actor, score_profile, top_positions
-from radar.matching.explain import Reason, explain
+from radar.matching.engine import (
+    DEFAULT_WEIGHTS,
+    MatchEngine,
+    score_actor,
+    score_profile,
+    top_positions,
+)
+from radar.matching.explain import Reason, explain, idea_voice, pair_voice
 from radar.matching.index import VISIBILITIES, MatchIndex
 from radar.matching.joinable import score_joinable
 from radar.models.actor import Visibility
@@ -108,7 +114,10 @@ class MatchWatcher:
                 col(MatchAnnouncement.other_id) == second,
             ):
                 continue
-            reasons = explain(index, q, c, scores, index.field_labels)
+            voice = pair_voice(index.names[q], index.names[c])
+            reasons = explain(
+                index, q, c, scores, index.field_labels, weights=DEFAULT_WEIGHTS, voice=voice
+            )
             record_event(
                 session,
                 type="match.found",
@@ -118,8 +127,8 @@ class MatchWatcher:
                     "actor": {"type": "actor", "id": str(index.ids[q]), "name": index.names[q]},
                     "match": {"type": "actor", "id": str(index.ids[c]), "name": index.names[c]},
                     "score": round(float(scores.total[c]), 4),
-                    "reasons": [{"component": r.component, "de": r.de, "en": r.en}
-                                for r in reasons],
+                    "reasons": [{"component": r.component, "de": r.de, "en": r.en,
+                                 "against": r.against} for r in reasons],
                 },
             )  # fmt: skip
             count += 1
@@ -140,7 +149,10 @@ class MatchWatcher:
         allowed &= scores.total >= np.float32(self.threshold)
         count = 0
         for c in top_positions(scores.total, allowed, PER_CHANGE):
-            reasons = explain(index, profile, c, scores, index.field_labels)
+            reasons = explain(
+                index, profile, c, scores, index.field_labels, weights=DEFAULT_WEIGHTS,
+                voice=idea_voice(index.names[c]),
+            )  # fmt: skip
             count += self._idea_pair(
                 session, idea, index.ids[c], index.names[c], float(scores.total[c]), reasons
             )
@@ -169,8 +181,9 @@ class MatchWatcher:
             if c in members:
                 continue
             fit = score_joinable(
-                index, c, profile, liveliness=0.0, half_distance_km=self.half_distance_km
-            )
+                index, c, profile, half_distance_km=self.half_distance_km,
+                voice=idea_voice(index.names[c]),
+            )  # fmt: skip
             if fit.score >= self.threshold:
                 found.append((fit, idea))
         found.sort(key=lambda item: -item[0].score)
@@ -205,7 +218,10 @@ class MatchWatcher:
                 "actor": {"type": "actor", "id": str(actor_id), "name": actor_name},
                 "match": {"type": "idea", "id": str(idea.id), "name": idea.title},
                 "score": round(score, 4),
-                "reasons": [{"component": r.component, "de": r.de, "en": r.en} for r in reasons],
+                "reasons": [
+                    {"component": r.component, "de": r.de, "en": r.en, "against": r.against}
+                    for r in reasons
+                ],
             },
         )
         return 1

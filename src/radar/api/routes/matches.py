@@ -61,8 +61,12 @@ async def match_actor(
     kind: Kinds = [],  # noqa: B006
     district: Districts = [],  # noqa: B006
     min_score: MinScore = 0.0,
-    exclude_partners: Annotated[
-        bool, Query(description="Leave out actors it already works with.")
+    include_partners: Annotated[
+        bool,
+        Query(
+            description="Also suggest the actors it already works with (a shared idea or "
+            "joint project); left out by default."
+        ),
     ] = False,
     limit: Limit = 20,
     near_actor: Annotated[
@@ -73,8 +77,10 @@ async def match_actor(
     every signal's contribution (shared topics weighted by rarity, action fields, proximity,
     offers meeting needs, complementary kinds, shared partners, activity) and readable reasons
     in German and English. Only actors you may see are suggested, at the location precision
-    you may see. With `radius_km`, only actors within that distance of the actor (or of
-    `near=lat,lon` or `near_actor`) are suggested; proximity counts either way."""
+    you may see; those it already works with only with `include_partners=true`. With
+    `radius_km`, only actors within that distance of the actor (or of `near=lat,lon` or
+    `near_actor`) are suggested; proximity counts either way. An empty list comes with a
+    `note` saying why."""
 
     def serve() -> Response:
         session = open_session(request.app.state.engine, write=False)
@@ -95,7 +101,7 @@ async def match_actor(
                 kinds=kind,
                 districts=district,
                 min_score=min_score,
-                exclude_partners=exclude_partners,
+                include_partners=include_partners,
                 limit=limit,
                 tuning=current_tuning(session, settings),
                 near=near,
@@ -282,8 +288,9 @@ def query_matches(
 ) -> MatchPairs:
     """The best pairs of actors (analysts and admins): within one set of actors (`among`, by
     districts, topics, action fields, kinds) or between it and another (`with`) — e.g. who in
-    Olpe should meet whom in Siegen on hydrogen. Each pair once, best first, explained; pairs
-    already working together are left out unless `exclude_partners` is false."""
+    Olpe should meet whom in Siegen on hydrogen. Each pair once, with its score from one side
+    (the `among` actor's), best first, explained; pairs already working together are left out
+    unless `include_partners` is true. An empty list comes with a `note` saying why."""
     return matches.best_pairs(
         session,
         engine=_engine(request),
