@@ -54,7 +54,8 @@ from radar.models.idea import IdeaCreate
 from radar.models.topic import Topic, TopicActionField
 from radar.services import actors, ideas
 from radar.services.access import SYSTEM
-from radar.services.matches import match_actor, match_actor_ideas, match_idea
+from radar.services.match_joinable import match_actor_ideas
+from radar.services.matches import match_actor, match_idea
 
 SPELLINGS = (
     "label_de",

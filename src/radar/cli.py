@@ -325,7 +325,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 def _match(args: argparse.Namespace, settings: Settings) -> int:
     from radar.matching.engine import MatchEngine
     from radar.models.match import MatchQuery
-    from radar.services import matches
+    from radar.services import match_pairs, matches
     from radar.services.access import SYSTEM
     from radar.services.tuning import current_tuning
 
@@ -353,7 +353,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
                         "limit": args.limit,
                     }
                 )
-                pairs = matches.best_pairs(
+                pairs = match_pairs.best_pairs(
                     session, engine=MatchEngine(), query=query, principal=SYSTEM,
                     tuning=current_tuning(session, settings),
                 )  # fmt: skip

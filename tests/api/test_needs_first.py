@@ -24,8 +24,8 @@ def _busy_actors(client: TestClient, count: int) -> list[dict[str, Any]]:
     busy = [create_actor(client, **{**QUIET, "topics": [TOPIC_AI]}) for _ in range(count)]
     for lead in busy[:3]:
         others = [{"actor_id": a["id"]} for a in busy if a is not lead]
-        assert client.post("/v1/ideas", json=idea_body(owner_id=lead["id"],
-                                                        participants=others)).status_code == 201  # fmt: skip
+        body = idea_body(owner_id=lead["id"], participants=others)
+        assert client.post("/v1/ideas", json=body).status_code == 201
     return busy
 
 

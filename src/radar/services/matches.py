@@ -1,20 +1,18 @@
 """Match suggestions, shaped for the caller: only actors the caller may see, at the location
 precision they may see."""
 
-import heapq
 import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ParamSpec
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from radar.errors import FieldError, Forbidden, InvalidInput, NotFound
+from radar.errors import FieldError, InvalidInput, NotFound
 from radar.matching import signals
 from radar.matching.diversity import diversified_top
 from radar.matching.engine import (
@@ -24,7 +22,6 @@ from radar.matching.engine import (
     Tuning,
     score_actor,
     score_profile,
-    top_positions,
 )
 from radar.matching.explain import (
     KIND_LABELS,
@@ -32,37 +29,33 @@ from radar.matching.explain import (
     explain_all,
     group_voice,
     idea_voice,
-    pair_voice,
 )
 from radar.matching.index import KINDS, VISIBILITIES, IntArray, MatchIndex, topic_term
 from radar.matching.joinable import score_joinable
-from radar.models.account import Role
 from radar.models.action_field import ActionField
-from radar.models.actor import Actor, ActorKind, Visibility
+from radar.models.actor import ActorKind, Visibility
 from radar.models.group import MemberStatus, WorkingGroup
-from radar.models.idea import Idea, IdeaKind, IdeaStatus, ParticipantRole
+from radar.models.idea import Idea, ParticipantRole
 from radar.models.match import (
     ActorMatches,
-    ActorSet,
     Consortium,
     ConsortiumMember,
     Coverage,
-    GroupMatch,
-    GroupMatches,
-    IdeaMatch,
-    IdeaMatches,
     MatchedActor,
-    MatchedGroup,
-    MatchedIdea,
-    MatchedPair,
     MatchNote,
-    MatchPairs,
-    MatchQuery,
-    MatchReason,
 )
-from radar.services import actors, feedback, groups, ideas, taxonomy
+from radar.services import feedback, groups, ideas
 from radar.services.access import Principal, can_see, ensure_visible
 from radar.services.actors import get_actor
+from radar.services.match_notes import (
+    INCLUDE_PARTNERS_DE,
+    INCLUDE_PARTNERS_EN,
+    below_min_score,
+    filtered_out,
+    given_filters,
+    make_note,
+    not_indexed,
+)
 from radar.services.proximity import Near
 
 BoolArray = npt.NDArray[np.bool_]
@@ -107,9 +100,9 @@ def match_actor_payload(
     them as JSON without building the models). Those it shares an idea or joint project with
     are left out unless `include_partners`. `near` (with its radius) keeps those within the
     radius of that point; `radius_km` alone those within it of the actor itself."""
-    index, q = _indexed_actor(session, engine, actor_id, principal)
+    index, q = indexed_actor(session, engine, actor_id, principal)
     if q is None:  # written after the index's snapshot was read: the next request has it
-        return {"data": [], "note": _note_not_indexed().model_dump()}
+        return {"data": [], "note": not_indexed().model_dump()}
     scores = score_actor(index, q, weights=tuning.weights, half_distance_km=tuning.half_distance_km)
     allowed = _filtered(index, principal, scores, kinds, districts, min_score)
     allowed[q] = False
@@ -145,7 +138,7 @@ def _actor_note(
     left = visible_mask(index, principal)
     left[q] = False
     if not left.any():
-        return _note(
+        return make_note(
             "no_candidates",
             "Es gibt keinen anderen Akteur, den Sie sehen dürfen.",
             "There is no other actor you may see.",
@@ -154,70 +147,28 @@ def _actor_note(
     if around is not None:
         left &= around
     if not left.any():
-        given = _given(filters.kinds, filters.districts, around is not None)
-        return _note_filtered_out("Kein Akteur", "No actor", given)
+        given = given_filters(filters.kinds, filters.districts, around is not None)
+        return filtered_out("Kein Akteur", "No actor", given)
     if partners is not None:
         left[partners] = False
         if not left.any():
-            return _note(
+            return make_note(
                 "only_partners",
                 "Alle übrigen Akteure arbeiten schon mit diesem zusammen (gemeinsame Idee oder "
-                f"Verbundprojekt); {_INCLUDE_PARTNERS_DE}",
+                f"Verbundprojekt); {INCLUDE_PARTNERS_DE}",
                 "All remaining actors already work with this one (a shared idea or joint "
-                f"project); {_INCLUDE_PARTNERS_EN}",
+                f"project); {INCLUDE_PARTNERS_EN}",
             )
     left[dismissed] = False
     if not left.any():
-        return _note(
+        return make_note(
             "all_dismissed",
             "Alle übrigen Vorschläge wurden per Feedback abgelehnt; wird das Feedback "
             "zurückgezogen, kommen sie wieder.",
             "All remaining suggestions were dismissed by feedback; withdraw the feedback to "
             "see them again.",
         )
-    return _note_below_min_score(filters.min_score, float(scores.total[left].max()))
-
-
-_INCLUDE_PARTNERS_DE = "include_partners=true (radar match --include-partners) nimmt sie auf."
-_INCLUDE_PARTNERS_EN = "include them with include_partners=true (radar match --include-partners)."
-
-
-def _given(kinds: Sequence[object], districts: Sequence[str], radius: bool) -> list[str]:
-    """The names of the list filters given."""
-    named = (("kind", bool(kinds)), ("district", bool(districts)), ("radius_km", radius))
-    return [name for name, given in named if given]
-
-
-def _note(code: str, de: str, en: str) -> MatchNote:
-    return MatchNote(code=code, de=de, en=en)
-
-
-def _note_not_indexed() -> MatchNote:
-    return _note(
-        "not_indexed",
-        "Der Akteur wurde eben erst gespeichert und ist noch nicht im Matching: bitte gleich "
-        "noch einmal versuchen.",
-        "The actor was saved a moment ago and is not in the matching yet: try again in a moment.",
-    )
-
-
-def _note_filtered_out(none_de: str, none_en: str, given: Sequence[str]) -> MatchNote:
-    """`none_de`, `none_en`: "Kein Akteur", "No actor"."""
-    names = ", ".join(given)
-    return _note(
-        "filtered_out",
-        f"{none_de} erfüllt die Filter ({names}): bitte lockern.",
-        f"{none_en} passes the filters ({names}): loosen them.",
-    )
-
-
-def _note_below_min_score(min_score: float, best: float, *, pairs: bool = False) -> MatchNote:
-    what_de, what_en = ("Paar", "pair") if pairs else ("Vorschlag", "suggestion")
-    return _note(
-        "below_min_score",
-        f"Kein {what_de} erreicht min_score {min_score:g}; der beste hatte {best:.4f}.",
-        f"No {what_en} reaches min_score {min_score:g}; the best scored {best:.4f}.",
-    )
+    return below_min_score(filters.min_score, float(scores.total[left].max()))
 
 
 def _around(
@@ -256,7 +207,7 @@ match_actor = _validated(match_actor_payload)
 caller may not see the actor (the arguments of `match_actor_payload`)."""
 
 
-def _indexed_actor(
+def indexed_actor(
     session: Session, engine: MatchEngine, actor_id: uuid.UUID, principal: Principal
 ) -> tuple[MatchIndex, int | None]:
     """The index and the actor's position in it; 404 when the caller may not see the actor.
@@ -290,7 +241,7 @@ def _ranked(
     if not isinstance(query, signals.Profile):
         query_kind = KIND_LABELS[KINDS[int(index.kinds[query])]]
         query = signals.profile_of(index, query)  # once, not per suggestion
-    field_labels = index.field_labels or _field_labels(session)
+    field_labels = index.field_labels or field_labels_of(session)
     top = np.array(diversified_top(index, query, scores, allowed, limit), dtype=np.intp)
     shown_weights = {name: float(weight) for name, weight in weights.items()}
     # Each component's values at the chosen positions, gathered once (not 7 lookups a match).
@@ -306,7 +257,7 @@ def _ranked(
     ):
         matches.append(
             {
-                "actor": _matched_fields(index, c),
+                "actor": matched_fields(index, c),
                 "score": round(total, 4),
                 "components": {name: round(values[j], 4) for name, values in components.items()},
                 "weights": shown_weights,
@@ -504,7 +455,7 @@ def _ranked_profile(
         )  # fmt: skip
         found.append(
             {
-                "actor": _matched_fields(index, c),
+                "actor": matched_fields(index, c),
                 "score": fit.score,
                 "components": fit.components,
                 "weights": shown,
@@ -536,7 +487,7 @@ def _profile_note(
             else ("in der Gruppe ist (oder den Beitritt beantragt hat)",
                   "in the group (or asked to join)")
         )  # fmt: skip
-        return _note(
+        return make_note(
             "no_candidates",
             f"Es gibt keinen Akteur, den Sie sehen dürfen und der nicht schon {in_it_de}.",
             f"There is no actor you may see who is not {in_it_en} already.",
@@ -545,9 +496,9 @@ def _profile_note(
     if around is not None:
         left &= around
     if not left.any():
-        given = _given(filters.kinds, filters.districts, around is not None)
-        return _note_filtered_out("Kein Akteur", "No actor", given)
-    return _note_below_min_score(filters.min_score, float(scores.total[left].max()))
+        given = given_filters(filters.kinds, filters.districts, around is not None)
+        return filtered_out("Kein Akteur", "No actor", given)
+    return below_min_score(filters.min_score, float(scores.total[left].max()))
 
 
 def reaches(total: npt.NDArray[np.float32], min_score: float) -> BoolArray:
@@ -661,411 +612,11 @@ def _topics_of(index: MatchIndex, actor_id: uuid.UUID, slugs: Sequence[str]) -> 
     return [slug for slug in slugs if ids.get(topic_term(slug), -1) in carried]
 
 
-JOINABLE_STATUSES = (IdeaStatus.open, IdeaStatus.running)
+def matched_actor(index: MatchIndex, i: int) -> MatchedActor:
+    return MatchedActor.model_validate(matched_fields(index, i))
 
 
-def match_actor_ideas(
-    session: Session,
-    *,
-    engine: MatchEngine,
-    actor_id: uuid.UUID,
-    principal: Principal,
-    statuses: Sequence[IdeaStatus] = JOINABLE_STATUSES,
-    idea_kinds: Sequence[IdeaKind] = (),
-    districts: Sequence[str] = (),
-    min_score: float = 0.0,
-    radius_km: float | None = None,
-    limit: int = 20,
-    tuning: Tuning = DEFAULT_TUNING,
-) -> IdeaMatches:
-    """The ideas and joint projects the actor could join, best first (open and running ones
-    by default; those it is in already left out); 404 when the caller may not see the actor."""
-    index, c = _indexed_actor(session, engine, actor_id, principal)
-    if c is None:
-        return IdeaMatches(data=[], note=_note_not_indexed())
-    statement = (
-        select(Idea)
-        .where(col(Idea.status).in_(statuses))
-        .options(
-            selectinload(Idea.topics),  # type: ignore[arg-type]
-            selectinload(Idea.action_fields),  # type: ignore[arg-type]
-            selectinload(Idea.participants),  # type: ignore[arg-type]
-        )
-    )
-    if idea_kinds:
-        statement = statement.where(col(Idea.kind).in_(idea_kinds))
-    if districts:
-        statement = statement.where(col(Idea.district).in_(districts))
-    candidates: list[tuple[Idea, list[int]]] = []
-    listed = 0
-    for idea in session.execute(statement).scalars():
-        listed += 1
-        taking_part = {p.actor_id for p in idea.participants} | (
-            {idea.owner_id} if idea.owner_id is not None else set()
-        )
-        if actor_id not in taking_part:
-            positions = [index.position[m] for m in taking_part if m in index.position]
-            candidates.append((idea, positions))
-    found = []
-    reach = _Nearest()
-    for idea, _ in candidates:
-        profile, _, _ = idea_profile(index, idea)
-        fit = score_joinable(
-            index, c, profile, weights=tuning.weights, half_distance_km=tuning.half_distance_km,
-            voice=IDEA_SIDE, flip=True,
-        )  # fmt: skip
-        if _outside(fit.distance_km, radius_km):
-            continue
-        reach.saw(fit.score)
-        if fit.score < min_score:
-            continue
-        found.append((fit, idea))
-    found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
-    note = None
-    if not found:
-        shown = ", ".join(str(status) for status in statuses)
-        if listed == 0 and (idea_kinds or districts) and _any_idea(session, statuses):
-            note = _note_filtered_out(
-                "Keine Idee", "No idea", _given(idea_kinds, districts, radius=False)
-            )
-        elif listed == 0:
-            note = _note(
-                "no_candidates",
-                f"Es gibt keine Ideen mit Status {shown}.",
-                f"There are no ideas with status {shown}.",
-            )
-        elif not candidates:
-            note = _note(
-                "already_in",
-                f"Der Akteur ist schon an allen Ideen mit Status {shown} beteiligt.",
-                f"The actor takes part in every idea with status {shown} already.",
-            )
-        else:
-            note = reach.note("Keine Idee", "No idea", min_score)
-    return IdeaMatches(
-        data=[
-            IdeaMatch(
-                idea=MatchedIdea(
-                    id=idea.id,
-                    title=idea.title,
-                    kind=idea.kind,
-                    status=idea.status,
-                    district=idea.district,
-                ),
-                score=fit.score,
-                components=fit.components,
-                weights=dict(tuning.weights),
-                reasons=[MatchReason(**r._asdict()) for r in fit.reasons],
-                distance_km=fit.distance_km,
-            )
-            for fit, idea in found[:limit]
-        ],
-        note=note,
-    )
-
-
-def _any_idea(session: Session, statuses: Sequence[IdeaStatus]) -> bool:
-    statement = select(col(Idea.id)).where(col(Idea.status).in_(statuses)).limit(1)
-    return session.execute(statement).first() is not None
-
-
-class _Nearest:
-    """The best score among those within the radius (all when none is given): what the note
-    of an empty list of ideas or groups says."""
-
-    def __init__(self) -> None:
-        self.best: float | None = None
-
-    def saw(self, score: float) -> None:
-        self.best = score if self.best is None else max(self.best, score)
-
-    def note(self, none_de: str, none_en: str, min_score: float) -> MatchNote:
-        if self.best is None:
-            return _note_filtered_out(none_de, none_en, ["radius_km"])
-        return _note_below_min_score(min_score, self.best)
-
-
-def match_actor_groups(
-    session: Session,
-    *,
-    engine: MatchEngine,
-    actor_id: uuid.UUID,
-    principal: Principal,
-    min_score: float = 0.0,
-    radius_km: float | None = None,
-    limit: int = 20,
-    tuning: Tuning = DEFAULT_TUNING,
-) -> GroupMatches:
-    """The working groups the actor could join, best first (those it is in or asked to join
-    left out); 404 when the caller may not see the actor."""
-    index, c = _indexed_actor(session, engine, actor_id, principal)
-    if c is None:
-        return GroupMatches(data=[], note=_note_not_indexed())
-    statement = select(WorkingGroup).options(
-        selectinload(WorkingGroup.topics),  # type: ignore[arg-type]
-        selectinload(WorkingGroup.action_fields),  # type: ignore[arg-type]
-        selectinload(WorkingGroup.members),  # type: ignore[arg-type]
-    )
-    candidates = []
-    listed = 0
-    for group in session.execute(statement).scalars():
-        listed += 1
-        if any(m.actor_id == actor_id for m in group.members):
-            continue
-        active = [
-            index.position[m.actor_id]
-            for m in group.members
-            if m.status == MemberStatus.active and m.actor_id in index.position
-        ]
-        candidates.append((group, active))
-    found = []
-    reach = _Nearest()
-    for group, _ in candidates:
-        fit = score_joinable(
-            index, c, group_profile(index, group), weights=tuning.weights,
-            half_distance_km=tuning.half_distance_km, voice=GROUP_SIDE, flip=True,
-        )  # fmt: skip
-        if _outside(fit.distance_km, radius_km):
-            continue
-        reach.saw(fit.score)
-        if fit.score < min_score:
-            continue
-        found.append((fit, group))
-    found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
-    note = None
-    if not found and listed == 0:
-        note = _note(
-            "no_candidates",
-            "Es gibt noch keine Arbeitsgruppen.",
-            "There are no working groups yet.",
-        )
-    elif not found and not candidates:
-        note = _note(
-            "already_in",
-            "Der Akteur ist schon in allen Arbeitsgruppen (oder hat den Beitritt beantragt).",
-            "The actor is in every working group already (or asked to join).",
-        )
-    elif not found:
-        note = reach.note("Keine Arbeitsgruppe", "No working group", min_score)
-    return GroupMatches(
-        data=[
-            GroupMatch(
-                group=MatchedGroup(id=group.id, name=group.name, join_policy=group.join_policy),
-                score=fit.score,
-                components=fit.components,
-                weights=dict(tuning.weights),
-                reasons=[MatchReason(**r._asdict()) for r in fit.reasons],
-                distance_km=fit.distance_km,
-            )
-            for fit, group in found[:limit]
-        ],
-        note=note,
-    )
-
-
-def _outside(distance_km: float | None, radius_km: float | None) -> bool:
-    return radius_km is not None and (distance_km is None or distance_km > radius_km)
-
-
-MAX_QUERY_ACTORS = 5000
-
-
-def best_pairs(
-    session: Session,
-    *,
-    engine: MatchEngine,
-    query: MatchQuery,
-    principal: Principal,
-    tuning: Tuning = DEFAULT_TUNING,
-) -> MatchPairs:
-    """The best-scoring pairs of actors the caller may see, one from `among` and one from
-    `with` (or both from `among`), each pair once, best first (analysts and admins). Each
-    pair is shown, and ranked, by its score from one side: the `among` actor's, or the lower
-    index position's when either could be."""
-    if principal.role not in (Role.admin, Role.analyst):
-        raise Forbidden("Match queries are for analysts and admins")
-    index = engine.index(session)
-    visible = visible_mask(index, principal)
-    among = _actor_set(session, index, query.among, loc="among") & visible
-    other = among if query.with_ is None else _actor_set(session, index, query.with_, loc="with")
-    other = other & visible
-    sources = np.flatnonzero(among)
-    if sources.size > MAX_QUERY_ACTORS:
-        raise InvalidInput(
-            [
-                FieldError(
-                    loc=("body", "among"),
-                    message=f"{sources.size} actors match; narrow it to {MAX_QUERY_ACTORS} or "
-                    "fewer",
-                )
-            ]
-        )
-    labels = index.field_labels or _field_labels(session)
-    ranking = _PairRanking(index, labels, tuning.weights, query.limit)
-    for a in sources.tolist():
-        scores = score_actor(
-            index, a, weights=tuning.weights, half_distance_km=tuning.half_distance_km
-        )
-        # Each actor gathers the pairs shown from its side, by the very scores they show (so
-        # every actor is scored once, and the best pairs are found from whichever side).
-        allowed = other.copy()
-        allowed[a] = False
-        if other[a]:  # either way round: a pair with a lower `among` actor is shown from there
-            allowed[:a] &= ~among[:a]
-        if not query.include_partners:
-            allowed[index.partners_row(a)[0]] = False
-        if query.min_score > 0:
-            reaching = reaches(scores.total, query.min_score)
-            if (below := allowed & ~reaching).any():
-                ranking.missed(float(scores.total[below].max()))
-            allowed &= reaching
-        ranking.add(a, top_positions(scores.total, allowed, query.limit), scores)
-    pairs = ranking.best()
-    note = None if pairs else _pairs_note(query, visible, among, other, ranking.best_missed)
-    return MatchPairs(data=pairs, note=note, scanned=int(sources.size))
-
-
-@dataclass
-class _PairRanking:
-    """The `limit` best pairs by the score they are shown with, ties by their ids; only those
-    that rank among them so far are explained."""
-
-    index: MatchIndex
-    labels: Mapping[str, tuple[str, str]]
-    weights: Mapping[str, float]
-    limit: int
-    # A min-heap: the worst pair kept on top (lowest score, then highest ids).
-    kept: list[tuple[float, int, int, MatchedPair]] = field(default_factory=list)
-    best_missed: float | None = None
-
-    def missed(self, score: float) -> None:
-        """A score left out for `min_score`: the best is what an empty answer says."""
-        self.best_missed = score if self.best_missed is None else max(self.best_missed, score)
-
-    def add(self, a: int, others: Sequence[int], scores: ActorScores) -> None:
-        """Pairs of `a` with each of `others`, shown from `a`'s side (`scores`)."""
-        index, key_a = self.index, -self.index.ids[a].int
-        ranked = [(round(float(scores.total[b]), 4), key_a, -index.ids[b].int, b) for b in others]
-        entering = [
-            item for item in ranked if len(self.kept) < self.limit or item[:3] > self.kept[0][:3]
-        ]
-        if not entering:
-            return
-        positions = [b for *_, b in entering]
-        voices = [pair_voice(index.names[a], index.names[b]) for b in positions]
-        explained = explain_all(
-            index, a, positions, scores, self.labels, weights=self.weights, voices=voices
-        )
-        for (score, _, key_b, b), reasons in zip(entering, explained, strict=True):
-            if len(self.kept) >= self.limit and (score, key_a, key_b) <= self.kept[0][:3]:
-                continue
-            distance = float(scores.distances_km[b])
-            pair = MatchedPair(
-                a=_matched(index, a),
-                b=_matched(index, b),
-                score=score,
-                components={k: round(float(v[b]), 4) for k, v in scores.components.items()},
-                reasons=[MatchReason(**r._asdict()) for r in reasons],
-                distance_km=None if math.isnan(distance) else round(distance, 1),
-            )
-            entry = (score, key_a, key_b, pair)
-            if len(self.kept) < self.limit:
-                heapq.heappush(self.kept, entry)
-            else:
-                heapq.heapreplace(self.kept, entry)
-
-    def best(self) -> list[MatchedPair]:
-        """The pairs kept, best first."""
-        return [pair for *_, pair in sorted(self.kept, key=lambda e: e[:3], reverse=True)]
-
-
-def _pairs_note(
-    query: MatchQuery,
-    visible: BoolArray,
-    among: BoolArray,
-    other: BoolArray,
-    best_missed: float | None,
-) -> MatchNote:
-    """Why a match query found no pair: the first step that leaves none."""
-    if np.count_nonzero(visible) < 2:
-        return _note(
-            "no_candidates",
-            "Sie dürfen weniger als zwei Akteure sehen: es gibt kein Paar.",
-            "You may see fewer than two actors: there is no pair.",
-        )
-    for side, chosen, mask in (("among", query.among, among), ("with", query.with_, other)):
-        if chosen is not None and not mask.any():
-            values = _set_values(chosen)
-            return _note(
-                "empty_set",
-                f"{side} ({values}) trifft keinen Akteur, den Sie sehen dürfen.",
-                f"{side} ({values}) matches no actor you may see.",
-            )
-    if np.count_nonzero(among | other) < 2:
-        sets_de, sets_en = (
-            ("among trifft", "among matches") if query.with_ is None
-            else ("among und with treffen", "among and with match")
-        )  # fmt: skip
-        return _note(
-            "filtered_out",
-            f"{sets_de} nur einen Akteur, den Sie sehen dürfen: es gibt kein Paar.",
-            f"{sets_en} only one actor you may see: there is no pair.",
-        )
-    if best_missed is None and not query.include_partners:
-        return _note(
-            "only_partners",
-            "Alle Paare arbeiten schon zusammen (gemeinsame Idee oder Verbundprojekt); "
-            f"{_INCLUDE_PARTNERS_DE}",
-            "All pairs already work together (a shared idea or joint project); "
-            f"{_INCLUDE_PARTNERS_EN}",
-        )
-    return _note_below_min_score(query.min_score, best_missed or 0.0, pairs=True)
-
-
-def _set_values(chosen: ActorSet) -> str:
-    """An actor set's filter values, as a reader would give them."""
-    given = [
-        f"{name}: {', '.join(str(value) for value in values)}"
-        for name, values in (
-            ("districts", chosen.districts),
-            ("topics", chosen.topics),
-            ("action_fields", chosen.action_fields),
-            ("kinds", chosen.kinds),
-        )
-        if values
-    ]
-    return "; ".join(given) or "all"
-
-
-def _actor_set(session: Session, index: MatchIndex, chosen: ActorSet, *, loc: str) -> BoolArray:
-    mask = np.zeros(index.size, dtype=bool)
-    # Checked here first, so that an unknown slug is reported where it is in the body.
-    if chosen.topics:
-        taxonomy.topic_filter(session, chosen.topics, loc=("body", loc, "topics"))
-    taxonomy.resolve_action_fields(
-        session, chosen.action_fields, loc=("body", loc, "action_fields")
-    )
-    conditions = actors.actor_filters(
-        session,
-        topics=chosen.topics,
-        action_fields=chosen.action_fields,
-        kinds=chosen.kinds,
-        districts=chosen.districts,
-    )
-    if not conditions:
-        mask[:] = True
-        return mask
-    for actor_id in session.execute(select(col(Actor.id)).where(*conditions)).scalars():
-        if (i := index.position.get(actor_id)) is not None:
-            mask[i] = True
-    return mask
-
-
-def _matched(index: MatchIndex, i: int) -> MatchedActor:
-    return MatchedActor.model_validate(_matched_fields(index, i))
-
-
-def _matched_fields(index: MatchIndex, i: int) -> dict[str, Any]:
+def matched_fields(index: MatchIndex, i: int) -> dict[str, Any]:
     return {
         "id": index.ids[i],
         "name": index.names[i],
@@ -1074,7 +625,7 @@ def _matched_fields(index: MatchIndex, i: int) -> dict[str, Any]:
     }
 
 
-def _field_labels(session: Session) -> dict[str, tuple[str, str]]:
+def field_labels_of(session: Session) -> dict[str, tuple[str, str]]:
     """Action-field labels (DE, EN) by slug."""
     return {
         slug: (de, en)

@@ -27,7 +27,7 @@ from radar.models.match import (
     MatchPairs,
     MatchQuery,
 )
-from radar.services import feedback, matches
+from radar.services import feedback, match_joinable, match_pairs, matches
 from radar.services.tuning import current_tuning
 
 router = authenticated_router(prefix="/v1", tags=["matching"])
@@ -73,14 +73,18 @@ async def match_actor(
         uuid.UUID | None, Query(description="Measure `radius_km` from where this actor is.")
     ] = None,
 ) -> Response:
-    """The actors that could best work with this one, best first: each with its total score,
-    every signal's contribution (shared topics weighted by rarity, action fields, proximity,
-    offers meeting needs, complementary kinds, shared partners, activity) and readable reasons
-    in German and English. Only actors you may see are suggested, at the location precision
-    you may see; those it already works with only with `include_partners=true`. With
-    `radius_km`, only actors within that distance of the actor (or of `near=lat,lon` or
-    `near_actor`) are suggested; proximity counts either way. An empty list comes with a
-    `note` saying why."""
+    """The actors that could best work with this one, needs first: an actor offering what
+    this one seeks (or seeking what it offers) comes before every actor meeting no stated
+    need, unless it is over 100 km away; among those, one meeting a need no suggestion above
+    meets yet goes first. Each comes with its total score (the same whichever side of the pair
+    asks), every signal's contribution (offers meeting needs, shared topics weighted by rarity,
+    action fields, proximity, complementary kinds, shared partners and working groups,
+    activity in shared topics) and reasons in German and English that say who offers and who
+    seeks, largest share first, then what speaks against the match (`against`). Only actors
+    you may see are suggested, at the location precision you may see; those it already works
+    with only with `include_partners=true`. With `radius_km`, only actors within that distance
+    of the actor (or of `near=lat,lon` or `near_actor`) are suggested; proximity counts either
+    way. An empty list comes with a `note` saying why."""
 
     def serve() -> Response:
         session = open_session(request.app.state.engine, write=False)
@@ -140,12 +144,12 @@ def match_actor_ideas(
     """The ideas and joint projects this actor could join, best first: on its topics, seeking
     what it offers or the kind it is, near it, with its partners in them already; each with
     its score, every signal and reasons in German and English. Those it is in are left out."""
-    return matches.match_actor_ideas(
+    return match_joinable.match_actor_ideas(
         session,
         engine=_engine(request),
         actor_id=actor_id,
         principal=principal,
-        statuses=status or matches.JOINABLE_STATUSES,
+        statuses=status or match_joinable.JOINABLE_STATUSES,
         idea_kinds=kind,
         districts=district,
         min_score=min_score,
@@ -173,7 +177,7 @@ def match_actor_groups(
 ) -> GroupMatches:
     """The working groups this actor could join, best first: on its topics and action fields,
     near their members, with its partners in them already. Those it is in are left out."""
-    return matches.match_actor_groups(
+    return match_joinable.match_actor_groups(
         session,
         engine=_engine(request),
         actor_id=actor_id,
@@ -291,7 +295,7 @@ def query_matches(
     Olpe should meet whom in Siegen on hydrogen. Each pair once, with its score from one side
     (the `among` actor's), best first, explained; pairs already working together are left out
     unless `include_partners` is true. An empty list comes with a `note` saying why."""
-    return matches.best_pairs(
+    return match_pairs.best_pairs(
         session,
         engine=_engine(request),
         query=body,
