@@ -26,7 +26,6 @@ from pathlib import Path
 from sqlalchemy import Engine, insert
 
 from radar.db import make_engine, session_scope, upgrade
-from radar.matching import signals
 from radar.matching.diversity import diversified_top
 from radar.matching.engine import DEFAULT_WEIGHTS, MatchEngine, score_actor, top_positions
 from radar.matching.explain import explain_all
@@ -194,8 +193,7 @@ def main() -> None:
             samples.append((time.perf_counter() - start) * 1000)
             # What the endpoint adds: the needs re-rank and the reasons of the 20.
             start = time.perf_counter()
-            query = signals.profile_of(index, q)
-            top = diversified_top(index, query, scores, allowed, 20)
+            top = diversified_top(index, scores, allowed, 20)
             explain_all(index, q, top, scores, {}, weights=DEFAULT_WEIGHTS)
             served.append(samples[-1] + (time.perf_counter() - start) * 1000)
         samples.sort()

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from radar.matching.engine import MatchEngine
 from radar.matching.index import MatchIndex
 from radar.models.account import Role
-from radar.services import matches
+from radar.services import match_joinable, matches
 from radar.services.access import SYSTEM
 from tests.conftest import ClientFactory
 from tests.factories import TOPIC_AI, create_actor
@@ -156,10 +156,10 @@ def test_an_actor_written_after_the_index_was_read_is_asked_for_again(
 
     with Session(engine) as session:
         partners = matches.match_actor(session, engine=frozen, actor_id=newcomer, principal=SYSTEM)
-        ideas = matches.match_actor_ideas(
+        ideas = match_joinable.match_actor_ideas(
             session, engine=frozen, actor_id=newcomer, principal=SYSTEM
         )
-        groups = matches.match_actor_groups(
+        groups = match_joinable.match_actor_groups(
             session, engine=frozen, actor_id=newcomer, principal=SYSTEM
         )
 

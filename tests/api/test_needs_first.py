@@ -112,3 +112,24 @@ def test_a_working_group_is_a_loose_tie_and_lends_no_partners_or_topics(
     assert not any("partner" in text for text in texts)  # no partners, no activity
     assert seen_by_member["components"]["topics"] == 0  # the groups' topics are not its own
     assert team["members"][0]["actor"]["id"] == institute["id"]
+
+
+def test_a_list_covers_different_needs_before_it_repeats_one(client: TestClient) -> None:
+    seeker = create_actor(client, **{**QUIET, "seeks": ["Robotik", "Galvanik"]})
+    # Three offerers of robotics next door, one of surface coating 40 km away (and coating
+    # offered a second time, so the two needs are as rare to meet).
+    robots = [
+        create_actor(client, **{**QUIET, "offers": ["Cobots"]}, lat=51.22, lon=7.63)
+        for _ in range(3)
+    ]
+    coating = create_actor(client, **{**QUIET, "offers": ["Beschichtung"]}, lat=51.55, lon=7.9)
+    create_actor(client, **{**QUIET, "offers": ["Galvanik"]}, lat=51.6, lon=7.95)
+    create_actor(client, **{**QUIET, "offers": ["Industrieroboter"]}, lat=51.6, lon=7.95)
+
+    matches = _matches(client, f"/v1/actors/{seeker['id']}/matches")
+    ids = [m["actor"]["id"] for m in matches]
+    score = {m["actor"]["id"]: m["score"] for m in matches}
+
+    assert ids[0] in {r["id"] for r in robots}
+    assert ids[1] == coating["id"]  # the other need, before the second robot offerer
+    assert score[coating["id"]] < min(score[r["id"]] for r in robots)  # order, not score

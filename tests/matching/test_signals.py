@@ -96,7 +96,7 @@ def test_complementarity_counts_needs_met_in_both_directions(
     at = {name: index.position[_id(a)] for name, a in (("both", both), ("one", one),
                                                         ("none", none))}  # fmt: skip
 
-    met_needs, needs_met, best = signals.complementarity(index, index.position[_id(me)])
+    met_needs, needs_met, best, *_ = signals.complementarity(index, index.position[_id(me)])
     near = np.ones(index.size, dtype=np.float32)
     score = signals.complement_score(met_needs, needs_met, best, near * 0, near)
 
@@ -122,13 +122,13 @@ def test_needs_are_met_in_full_by_offers_less_by_topics_and_the_topic_tree(
     same_free = create_actor(client, **{**PLAIN, "offers": ["BIENENZUCHT"]})
     index = _index(session)
 
-    _, _, best = signals.complementarity(index, index.position[_id(me)])
+    best = signals.complementarity(index, index.position[_id(me)]).best
     credit = {name: float(best[index.position[_id(a)]]) for name, a in (
         ("offer", offer), ("child_offer", child_offer), ("topic", topic),
         ("child_topic", child_topic), ("seeks_too", seeks_too), ("free", same_free),
     )}  # fmt: skip
-    _, _, for_specialist = signals.complementarity(index, index.position[_id(specialist)])
-    _, _, free_met = signals.complementarity(index, index.position[_id(free)])
+    for_specialist = signals.complementarity(index, index.position[_id(specialist)]).best
+    free_met = signals.complementarity(index, index.position[_id(free)]).best
 
     # An offer of the topic meets the need in full, one of a narrower topic (extrusion for
     # plastics technology) or working on the topic half, working on a narrower one a quarter;
@@ -208,3 +208,21 @@ def test_activity_counts_only_as_far_as_the_topics_meet(
 
 def _id(actor: dict[str, object]) -> uuid.UUID:
     return uuid.UUID(str(actor["id"]))
+
+
+def test_a_topic_inside_a_longer_phrase_meets_a_need_only_loosely(
+    client: TestClient, session: Session
+) -> None:
+    phrase = create_actor(client, **{**PLAIN, "seeks": ["Pilotkunden aus der Metallverarbeitung"]})
+    name = create_actor(client, **{**PLAIN, "seeks": ["Metallverarbeitung"]})
+    misspelt = create_actor(client, **{**PLAIN, "seeks": ["Corporate-start-up collaobration"]})
+    offerer = create_actor(
+        client, **{**PLAIN, "offers": ["Metallbearbeitung", "Kooperation mit Start-ups"]}
+    )
+    index = _index(session)
+
+    best = signals.complementarity(index, index.position[_id(offerer)]).best
+
+    assert best[index.position[_id(name)]] == 1.0
+    assert best[index.position[_id(misspelt)]] == 1.0  # a misspelt name is still the name
+    assert 0 < best[index.position[_id(phrase)]] < signals.STRONG

@@ -2,16 +2,14 @@
 same sought-after actor to everybody: a re-rank among the actors that meet needs (they stay
 ahead of those meeting none)."""
 
-import math
-from collections import Counter
+import heapq
 
 import numpy as np
 import numpy.typing as npt
 
 from radar.matching.engine import ActorScores, top_positions
-from radar.matching.explain import Met, met_needs, wants
-from radar.matching.index import MatchIndex
-from radar.matching.signals import FAR_KM, STRONG, Profile, needs_met_by, related_terms
+from radar.matching.index import FloatArray, MatchIndex
+from radar.matching.signals import FAR_KM, STRONG
 
 # Candidates looked at per suggestion returned.
 POOL_FACTOR = 3
@@ -26,82 +24,68 @@ SOUGHT_AFTER = 0.01
 
 
 def diversified_top(
-    index: MatchIndex,
-    query: Profile,
-    scores: ActorScores,
-    allowed: npt.NDArray[np.bool_],
-    limit: int,
+    index: MatchIndex, scores: ActorScores, allowed: npt.NDArray[np.bool_], limit: int
 ) -> list[int]:
     """The `limit` best allowed actors by score, re-ranked where needs are met: those meeting
     a need within `FAR_KM` (either way) come first, and among them one whose main need — the
-    one it meets best — no suggestion above shares yet moves ahead of one repeating it (of two
-    offerers of the same thing and one of another, the list shows one of each first), and of
-    two close ones, the one fewer others could take comes first."""
+    one it meets best — no suggestion above meets as well yet moves ahead of one repeating it
+    (of two offerers of the same thing and one of another, the list shows one of each first),
+    and of two close ones, the one fewer others could take comes first."""
     tier = (scores.best_need >= np.float32(STRONG)) & ~(scores.distances_km > np.float32(FAR_KM))
     pool = top_positions(scores.total, allowed, max(limit * POOL_FACTOR, limit + 10))
-    if len(pool) <= 1 or not tier[pool].any():
+    at = np.array(pool, dtype=np.intp)
+    if at.size <= 1 or not tier[at].any():
         return pool[:limit]
-    pooled = set(pool)
-    pool += [c for c in top_positions(scores.total, allowed & ~tier, limit) if c not in pooled]
-    mine = wants(query)
-    main: dict[int, tuple[bool, int] | None] = {}  # (one of the asker's needs, the need)
-    for c in pool:
-        main[c] = None
-        if tier[c]:
-            terms, values = index.terms_row(c)
-            knows = dict(zip(terms.tolist(), values.tolist(), strict=True))
-            offers, seeks = index.offered(c), index.sought(c)
-            met = met_needs(index, mine.seeks, offers, knows, seeks.keys())
-            given = met_needs(index, seeks, mine.offers, query.knows, mine.seeks.keys())
-            main[c] = _main(met, given)
-    reach = {c: math.log1p(needs_reach(index, c)) for c in pool}
-    seen: Counter[tuple[bool, int]] = Counter()
+    in_tier = tier[at].tolist()
+    mains = np.where(tier[at], scores.main_need[at], -1).tolist()
+    base = (scores.total[at] - np.float32(SOUGHT_AFTER) * needs_reach(index)[at]).tolist()
+    # Best first: a heap of (not in the tier, −order value, position); an entry whose value
+    # fell since it was pushed (a suggestion above met its main need) is pushed again and its
+    # old entry skipped.
+    value = base
+    heap = [(not t, -b, j) for j, (t, b) in enumerate(zip(in_tier, base, strict=True))]
+    heapq.heapify(heap)
+    sharing: dict[int, list[int]] = {}  # main need → the pool entries meeting it best
+    for j, need in enumerate(mains):
+        if need >= 0:
+            sharing.setdefault(need, []).append(j)
+    strength = scores.main_value[at].tolist()
     chosen: list[int] = []
-    remaining = list(pool)
-    while remaining and len(chosen) < limit:
-
-        def key(c: int) -> tuple[bool, float]:
-            need, total = main[c], float(scores.total[c]) - SOUGHT_AFTER * reach[c]
-            if need is None:
-                return bool(tier[c]), total
-            return True, total - REPEAT_PENALTY * seen[need]
-
-        best = max(remaining, key=key)  # the first of equals: the pool is in score order
-        remaining.remove(best)
-        chosen.append(best)
-        if (need := main[best]) is not None:
-            seen[need] += 1
+    taken: set[int] = set()
+    while heap and len(chosen) < limit:
+        _, negative, j = heapq.heappop(heap)
+        if j in taken or -negative != value[j]:
+            continue
+        taken.add(j)
+        chosen.append(pool[j])
+        for k in sharing.get(mains[j], ()):
+            # Only one meeting the need no better than one above repeats it: an offer of what
+            # another merely works on is news.
+            if k not in taken and strength[k] <= strength[j]:
+                value[k] -= REPEAT_PENALTY
+                heapq.heappush(heap, (not in_tier[k], -value[k], k))
     return chosen
 
 
-def needs_reach(index: MatchIndex, c: int) -> int:
-    """How many stated needs across the index actor `c`'s offers could meet in full, and how
-    many offers and topics could meet its needs: the size of its market, which decides how
-    many lists it would top. Counted once per index."""
-    cache: dict[int, int] = index.derived.setdefault("needs_reach", {})
-    if c not in cache:
-        offered = np.diff(index.offered_by.starts)
-        sought = np.diff(index.sought_by.starts)
-        worked = np.diff(index.term_actors.starts)
-        count = 0
-        for term in index.offers_row(c).tolist():
-            count += sum(
-                int(sought[n]) for n, credit in needs_met_by(index, term)
-                if credit >= STRONG and n < sought.size
-            )  # fmt: skip
-        for need in index.seeks_row(c).tolist():
-            count += sum(
-                int(offered[t]) + int(worked[t]) for t, credit in related_terms(index, need)
-                if credit >= STRONG and t < offered.size
-            )  # fmt: skip
-        cache[c] = count
-    return cache[c]
+def needs_reach(index: MatchIndex) -> FloatArray:
+    """Per actor, the log of how many stated needs across the index its offers could meet and
+    how many offers and topics could meet its needs (same terms): the size of its market, which
+    decides how many lists it would top. Computed once per index, read-only."""
+    cached: FloatArray | None = index.derived.get("needs_reach")
+    if cached is None:
+        sought = np.diff(index.sought_by.starts).astype(np.float32)
+        supplied = np.diff(index.offered_by.starts) + np.diff(index.term_actors.starts)
+        reach = _row_sums(index.offers.starts, sought[index.offers.columns])
+        reach += _row_sums(index.seeks.starts, supplied.astype(np.float32)[index.seeks.columns])
+        cached = np.zeros(index.size, dtype=np.float32)
+        cached[: reach.size] = np.log1p(reach)
+        cached.setflags(write=False)
+        index.derived["needs_reach"] = cached
+    return cached
 
 
-def _main(mine: list[Met], theirs: list[Met]) -> tuple[bool, int] | None:
-    """The need a pair meets best: one of the asker's if any is met in full, else theirs."""
-    strong = [m for m in mine if m.credit >= STRONG]
-    if strong:
-        return True, max(strong, key=lambda m: m.weighted).need
-    best = max((*mine, *theirs), key=lambda m: m.weighted, default=None)
-    return None if best is None else (False, best.need)
+def _row_sums(starts: npt.NDArray[np.int64], values: FloatArray) -> FloatArray:
+    sums: FloatArray = np.add.reduceat(np.append(values, np.float32(0)), starts[:-1]) * (
+        np.diff(starts) > 0
+    )
+    return sums.astype(np.float32)

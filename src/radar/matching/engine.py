@@ -63,6 +63,8 @@ class ActorScores:
     needs_met: npt.NDArray[np.float32]  # how much of what each actor seeks the query meets
     shared_groups: npt.NDArray[np.float32]  # working groups both are active in
     best_need: npt.NDArray[np.float32]  # the best credit of a single need met, either way
+    main_need: npt.NDArray[np.int64]  # the need met best (see `signals.Needs.main`)
+    main_value: npt.NDArray[np.float32]  # how well (see `signals.Needs.main_value`)
 
 
 def score_actor(
@@ -92,7 +94,7 @@ def score_profile(
         distances = np.full(index.size, np.nan, dtype=np.float32)
     else:
         distances = signals.distances_km(index, query.lat, query.lon)
-    met_needs, needs_met, best_need = signals.complementarity(index, query)
+    needs = signals.complementarity(index, query)
     network, common, groups = signals.shared_partners(index, query)
     topics = signals.topic_similarity(index, query)
     nearness = signals.proximity(distances, half_distance_km=half_distance_km)
@@ -101,7 +103,7 @@ def score_profile(
         "action_fields": signals.action_field_overlap(index, query),
         "proximity": nearness,
         "complementarity": signals.complement_score(
-            met_needs, needs_met, best_need, distances, nearness
+            needs.met_needs, needs.needs_met, needs.best, distances, nearness
         ),
         "kinds": signals.kind_complement(index, query),
         "network": network,
@@ -114,8 +116,9 @@ def score_profile(
         if weight:
             total += components[name] * np.float32(weight / weight_sum)
     return ActorScores(
-        components, total, distances, common, met_needs, needs_met, groups, best_need
-    )
+        components, total, distances, common, needs.met_needs, needs.needs_met, groups,
+        needs.best, needs.main, needs.main_value,
+    )  # fmt: skip
 
 
 def top_positions(

@@ -44,8 +44,7 @@ class Reason(NamedTuple):
     against: bool = False  # speaks against the match (far away, nothing shared, no need met)
 
 
-@dataclass(frozen=True)
-class Voice:
+class Voice(NamedTuple):
     """How reasons name the two sides: the one asking (`you`, an idea, or a named actor in an
     analyst's pair) in clauses that end a sentence, and the one suggested."""
 
@@ -92,6 +91,16 @@ def pair_voice(a: str, b: str) -> Voice:
         offers_de=f"{a} bietet", offers_en=f"{a} offers",
         works_de=f"woran {a} arbeitet", works_en=f"{a} works on",
     )  # fmt: skip
+
+
+class Scale(dict[str, float]):
+    """Each component's weight as a share of all weights: what one point of it adds to a
+    score."""
+
+    @classmethod
+    def of(cls, weights: Mapping[str, float]) -> "Scale":
+        total = sum(max(0.0, weights.get(name, 0.0)) for name in COMPONENTS) or 1.0
+        return cls({name: max(0.0, weights.get(name, 0.0)) / total for name in COMPONENTS})
 
 
 class Met(NamedTuple):
@@ -173,20 +182,24 @@ def explain_all(
     groups = scores.shared_groups[at].tolist()
     kinds, degrees = index.kinds[at].tolist(), index.degree[at].tolist()
     my_terms = set(q.terms.tolist())
+    mine = wants(q)
+    scale = Scale.of(weights)
+    met_either = (scores.met_needs[at] + scores.needs_met[at] > 0).tolist()
     explained = []
     for j, c in enumerate(positions):
         terms, term_weights = index.terms_row(c)
         theirs = dict(zip(terms.tolist(), term_weights.tolist(), strict=True))
         offers, seeks = index.offered(c), index.sought(c)
-        mine = wants(q)
         facts = PairFacts(
             components={name: column[j] for name, column in values.items()},
             distance_km=None if distances[j] != distances[j] else distances[j],
             shared_terms=_rarest_first(index, my_terms & theirs.keys()),
             fields_mine=q.action_fields,
             fields_theirs=int(index.action_fields[c]),
-            met=met_needs(index, mine.seeks, offers, theirs, seeks.keys()),
-            given=met_needs(index, seeks, mine.offers, q.knows, mine.seeks.keys()),
+            met=met_needs(index, mine.seeks, offers, theirs, seeks.keys()) if met_either[j] else [],
+            given=met_needs(index, seeks, mine.offers, q.knows, mine.seeks.keys())
+            if met_either[j]
+            else [],
             common_partners=int(commons[j]),
             shared_groups=_shared_groups(index, q, c) if groups[j] else [],
             their_kind=KINDS[kinds[j]],
@@ -196,7 +209,7 @@ def explain_all(
             query_kind=query_kind,
         )
         voice = voices[j] if voices is not None else actor_voice(index.names[c])
-        explained.append(reasons(facts, index, field_labels, weights, voice))
+        explained.append(reasons(facts, index, field_labels, scale, voice))
     return explained
 
 
@@ -220,7 +233,8 @@ def met_needs(
                 if best is None or partial > best.credit:
                     best = Met(need, term, partial, False)
         if best is not None:
-            found.append(best._replace(credit=best.credit * worth, weight=need_weight(index, need)))
+            weight = need_weight(index, need)
+            found.append(Met(best.need, best.by, best.credit * worth, best.offered, weight))
     return sorted(found, key=lambda m: (-m.weighted, m.need))
 
 
@@ -246,10 +260,10 @@ def reasons(
 ) -> list[Reason]:
     """The reasons of one pair: those for it by their share of the score (weight × value),
     then those against it."""
-    total_weight = sum(max(0.0, weights.get(name, 0.0)) for name in COMPONENTS) or 1.0
+    scale = weights if isinstance(weights, Scale) else Scale.of(weights)
 
     def share(name: str) -> float:
-        return max(0.0, weights.get(name, 0.0)) * facts.components.get(name, 0.0) / total_weight
+        return scale.get(name, 0.0) * facts.components.get(name, 0.0)
 
     pro: list[tuple[float, Reason]] = []
     needs = facts.met + facts.given
@@ -376,7 +390,10 @@ def _against(
 
 
 def _rarest_first(index: MatchIndex, terms: set[int]) -> list[int]:
-    return sorted(terms, key=lambda t: (-float(index.idf[t]), t))
+    if len(terms) <= 1:
+        return list(terms)
+    idf = index.idf
+    return sorted(terms, key=lambda t: (-float(idf[t]), t))
 
 
 def _shared_groups(index: MatchIndex, q: Profile, c: int) -> list[str]:

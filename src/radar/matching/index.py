@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
+from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
 
@@ -275,7 +276,6 @@ class _Terms:
         self._topic_labels = labels
         self._raw: dict[str, int | None] = {}  # the same tag is spelt the same way many times
         self.names: dict[str, set[str]] = {}  # slug → its names, folded, without spaces
-        self.name_words: dict[str, list[list[str]]] = {}
         self._worths: dict[tuple[str, str], float] = {}
 
     def topic(self, slug: str) -> int:
@@ -317,21 +317,21 @@ class _Terms:
         return found
 
     def _worth(self, value: str, slug: str) -> float:
+        """1 where `value` is (a spelling of) one of the topic's names, `PHRASE_CREDIT` where
+        it is a longer text that only contains one."""
         key = (value, slug)
         if key not in self._worths:
-            words = _words(value)
-            named = "".join(words) in self.names.get(slug, ())
-            fewest = min((len(name) for name in self.name_words.get(slug, ())), default=1)
-            phrase = not named and len(words) >= fewest + 2
-            self._worths[key] = PHRASE_CREDIT if phrase else 1.0
+            compact = "".join(_words(value))
+            names = self.names.get(slug, ())
+            named = compact in names or (
+                process.extractOne(compact, names, scorer=fuzz.ratio, score_cutoff=85) is not None
+            )
+            self._worths[key] = 1.0 if named else PHRASE_CREDIT
         return self._worths[key]
 
     def add_names(self, slug: str, names: Iterable[str]) -> None:
         """A topic's labels and synonyms, which tell a phrase from a name."""
-        for name in names:
-            words = _words(name)
-            self.names.setdefault(slug, set()).add("".join(words))
-            self.name_words.setdefault(slug, []).append(words)
+        self.names.setdefault(slug, set()).update("".join(_words(name)) for name in names)
 
     def _intern(self, key: str, label: str, label_en: str) -> int:
         if key not in self.ids:

@@ -5,8 +5,10 @@ as B scores A, and an idea scores an actor as the actor scores the idea."""
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from radar.matching.index import (
     KINDS,
@@ -190,36 +192,54 @@ def _children(index: MatchIndex) -> dict[int, list[int]]:
     return children
 
 
-def complementarity(
-    index: MatchIndex, q: "int | Profile"
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per actor, how much of what `q` seeks it meets (`met_needs`), how much of what it seeks
-    `q` meets (`needs_met`), and the best single credit either way (`best`). Each sum runs over
-    the needs, each need counted with its best credit — 1 for an offer of the very topic or
-    term, less through the topic tree or through topics instead of offers (see `need_credit`)
-    — times how rare the need is to meet (`need_weight`)."""
+class Needs(NamedTuple):
+    """Per actor: how much of what the query seeks it meets (`met_needs`), how much of what it
+    seeks the query meets (`needs_met`), the best single credit either way (`best`), and the
+    need it meets best (`main`: 2 × term + 1 for one of the query's needs met in full, 2 × term
+    for one of its own met by the query or one of the query's met loosely, −1 for none)."""
+
+    met_needs: FloatArray
+    needs_met: FloatArray
+    best: FloatArray
+    main: npt.NDArray[np.int64]
+    main_value: FloatArray  # how well it meets its main need (weighted credit, +1 in full)
+
+
+def complementarity(index: MatchIndex, q: "int | Profile") -> Needs:
+    """What each actor and `q` meet of each other's needs. Each sum runs over the needs, each
+    need counted with its best credit — 1 for an offer of the very topic or term, less through
+    the topic tree or through topics instead of offers (see `need_credit`) — times how rare the
+    need is to meet (`need_weight`)."""
     query = _as_profile(index, q)
     met_needs = np.zeros(index.size, dtype=np.float32)
     best = np.zeros(index.size, dtype=np.float32)
+    main = np.full(index.size, -1, dtype=np.int64)
+    main_value = np.zeros(index.size, dtype=np.float32)  # its weighted credit (+1: in full)
     for need in set(query.seeks.tolist()):
         credit = np.zeros(index.size, dtype=np.float32)
-        by_topic = np.zeros(index.size, dtype=np.float32)
-        for term, value in related_terms(index, need):
-            if term < index.base_terms:
-                offerers, worths = index.offered_by.row(term)
-                credit[offerers] = np.maximum(credit[offerers], worths * np.float32(value))
-                workers, weights = index.term_actors.row(term)
-                by_topic[workers] = np.maximum(
-                    by_topic[workers], weights * np.float32(VIA_TOPIC * value)
-                )
-        if need < index.base_terms:  # who seeks it too works on it, but cannot meet it
-            by_topic[index.sought_by.row(need)[0]] = 0.0
-        np.maximum(credit, by_topic, out=credit)
+        related = [(t, v) for t, v in related_terms(index, need) if t < index.base_terms]
+        for term, value in related:  # working on it meets it in part …
+            workers, weights = index.term_actors.row(term)
+            credit[workers] = np.maximum(credit[workers], weights * np.float32(VIA_TOPIC * value))
+        if need < index.base_terms:  # … unless one seeks it too
+            credit[index.sought_by.row(need)[0]] = 0.0
+        for term, value in related:  # offering it meets it
+            offerers, worths = index.offered_by.row(term)
+            credit[offerers] = np.maximum(credit[offerers], worths * np.float32(value))
         for p, row in index.overlay.items():
             credit[p] = need_credit(index, need, row.offers, row.terms, row.seeks)
-        credit *= np.float32(query.worth.get(need, 1.0))
-        met_needs += credit * np.float32(need_weight(index, need))
-        np.maximum(best, credit, out=best)
+        at = np.flatnonzero(credit)  # the few that meet it: the rest is done on them only
+        if not at.size:
+            continue
+        met = credit[at] * np.float32(query.worth.get(need, 1.0))
+        weighted = met * np.float32(need_weight(index, need))
+        met_needs[at] += weighted
+        best[at] = np.maximum(best[at], met)
+        full = met >= np.float32(STRONG)
+        ranked = weighted + full  # the query's own needs met in full first
+        better = ranked > main_value[at]
+        main[at[better]] = 2 * need + full[better]
+        main_value[at[better]] = ranked[better]
     # What `q` can give, each term with the best credit it meets a need for it with.
     supply: dict[int, float] = {}
     own_needs = set(query.seeks.tolist())
@@ -232,19 +252,34 @@ def complementarity(
             if need not in own_needs:
                 supply[need] = max(supply.get(need, 0.0), VIA_TOPIC * value * weight)
     needs_met = np.zeros(index.size, dtype=np.float32)
-    for need, value in supply.items():
-        if need < index.base_terms:
-            seekers, worths = index.sought_by.row(need)
-            met = worths * np.float32(value)
-            needs_met[seekers] += met * np.float32(need_weight(index, need))
-            best[seekers] = np.maximum(best[seekers], met)
+    # All the postings of those needs at once: (seeker, need, credit) rows.
+    wanted = np.array([n for n in supply if n < index.base_terms], dtype=np.int64)
+    starts, ends = index.sought_by.starts[wanted], index.sought_by.starts[wanted + 1]
+    lengths = ends - starts
+    if lengths.sum():
+        rows = np.arange(lengths.sum()) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        seekers = index.sought_by.columns[rows]
+        needs = np.repeat(wanted, lengths)
+        credits = np.array([supply[n] for n in wanted.tolist()], dtype=np.float32)
+        met = index.sought_by.values[rows] * np.repeat(credits, lengths)
+        weighted = met * need_weights(index)[needs]
+        np.add.at(needs_met, seekers, weighted)
+        np.maximum.at(best, seekers, met)
+        order = np.argsort(weighted, kind="stable")  # the best need of a seeker assigned last
+        order = order[weighted[order] > main_value[seekers[order]]]
+        main[seekers[order]] = 2 * needs[order]
+        main_value[seekers[order]] = weighted[order]
     for p, row in index.overlay.items():
         met_by = {n: supply.get(n, 0.0) * worth for n, worth in row.seeks.items()}
         needs_met[p] = sum(value * need_weight(index, n) for n, value in met_by.items())
         best[p] = max([float(best[p]), *met_by.values()])
-    if query.position is not None:
-        met_needs[query.position] = needs_met[query.position] = best[query.position] = 0.0
-    return met_needs, needs_met, best
+        for n, value in met_by.items():
+            if value > 0 and value * need_weight(index, n) > main_value[p]:
+                main[p], main_value[p] = 2 * n, value * need_weight(index, n)
+    if (own := query.position) is not None:
+        met_needs[own] = needs_met[own] = best[own] = 0.0
+        main[own], main_value[own] = -1, 0.0
+    return Needs(met_needs, needs_met, best, main, main_value)
 
 
 def need_credit(
@@ -270,6 +305,12 @@ def need_weight(index: MatchIndex, need: int) -> float:
     """How much meeting a need for `need` says, from ½ (what nearly everyone offers or works
     on) to 1 (what only a few do): meeting a rare need is the better suggestion, and an actor
     that seeks or offers only what everybody does does not top every list."""
+    weights = need_weights(index)
+    return float(weights[need]) if need < weights.size else 1.0
+
+
+def need_weights(index: MatchIndex) -> FloatArray:
+    """`need_weight` of every term the postings hold, computed once per index."""
     weights: FloatArray | None = index.derived.get("need_weights")
     if weights is None:
         supply = np.diff(index.offered_by.starts).astype(np.float32) + np.float32(
@@ -278,8 +319,9 @@ def need_weight(index: MatchIndex, need: int) -> float:
         n = max(index.base_size, 1)
         rarity = np.log1p(n / (1.0 + supply)) / np.log1p(n)
         weights = (0.5 + 0.5 * np.clip(rarity, 0.0, 1.0)).astype(np.float32)
+        weights.setflags(write=False)
         index.derived["need_weights"] = weights
-    return float(weights[need]) if need < weights.size else 1.0
+    return weights
 
 
 def complement_score(
@@ -294,13 +336,16 @@ def complement_score(
     the needs met and how fully, a little with nearness (`nearness`: the proximity signal, ½
     where a side shows no place), fading with distance beyond `FAR_KM`. Where needs are only
     loosely met: at most `WEAK_SIGNAL`."""
-    met = met_needs + needs_met
-    strong = np.where(met > 0, 1.0 - np.exp2(-(1.0 + met)), 0.0)
-    signal = np.where(best >= STRONG, strong, WEAK_SIGNAL * np.minimum(met, 1.0))
-    near = np.where(np.isnan(distances), np.float32(0.5), nearness)
-    far = np.nan_to_num(distances, nan=0.0) - np.float32(FAR_KM)
+    result = np.zeros(met_needs.size, dtype=np.float32)
+    at = np.flatnonzero((met_needs > 0) | (needs_met > 0))  # most actors meet no need
+    met = met_needs[at] + needs_met[at]
+    strong = 1.0 - np.exp2(-(1.0 + met))
+    signal = np.where(best[at] >= STRONG, strong, WEAK_SIGNAL * np.minimum(met, 1.0))
+    distance = distances[at]
+    near = np.where(np.isnan(distance), np.float32(0.5), nearness[at])
+    far = np.nan_to_num(distance, nan=0.0) - np.float32(FAR_KM)
     fade = np.where(far > 0, np.exp2(-far / np.float32(FAR_KM)), 1.0)
-    result: FloatArray = (signal * (1.0 - NEARNESS_SHARE * (1.0 - near)) * fade).astype(np.float32)
+    result[at] = signal * (1.0 - NEARNESS_SHARE * (1.0 - near)) * fade
     return result
 
 

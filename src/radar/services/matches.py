@@ -242,7 +242,7 @@ def _ranked(
         query_kind = KIND_LABELS[KINDS[int(index.kinds[query])]]
         query = signals.profile_of(index, query)  # once, not per suggestion
     field_labels = index.field_labels or field_labels_of(session)
-    top = np.array(diversified_top(index, query, scores, allowed, limit), dtype=np.intp)
+    top = np.array(diversified_top(index, scores, allowed, limit), dtype=np.intp)
     shown_weights = {name: float(weight) for name, weight in weights.items()}
     # Each component's values at the chosen positions, gathered once (not 7 lookups a match).
     components = {name: values[top].tolist() for name, values in scores.components.items()}
@@ -444,7 +444,7 @@ def _ranked_profile(
     each scored and explained by `score_joinable`: the very numbers the actor sees for the idea
     or group (`match_actor_ideas`, `match_actor_groups`)."""
     weights = filters.tuning.weights
-    top = diversified_top(index, query, scores, allowed, filters.limit)
+    top = diversified_top(index, scores, allowed, filters.limit)
     voice = idea_voice if what == "idea" else group_voice
     shown = {name: float(weight) for name, weight in weights.items()}
     found = []
