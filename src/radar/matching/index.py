@@ -135,7 +135,7 @@ class MatchIndex:
     norms: FloatArray  # length of each actor's tf-idf vector
     offers: Csr  # actor → (term, worth: 1, or less for a phrase naming a topic)
     seeks: Csr
-    offered_by: Csr  # term → (actor, 1)
+    offered_by: Csr  # term → (actor, worth)
     sought_by: Csr
     partners: Csr  # actor → (actor, tie strength)
     degree: FloatArray  # number of distinct partners
