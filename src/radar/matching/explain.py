@@ -13,11 +13,10 @@ from radar.matching.engine import COMPONENTS, ActorScores
 from radar.matching.index import KINDS, MatchIndex
 from radar.matching.signals import (
     FAR_KM,
-    VIA_TOPIC,
     Profile,
+    best_meet,
     need_weight,
     profile_of,
-    related_terms,
 )
 from radar.models.actor import ActorKind
 
@@ -65,21 +64,21 @@ def actor_voice(name: str) -> Voice:
 
 def idea_voice(name: str) -> Voice:
     """Reasons about actor `name` for an idea looking for partners."""
-    return Voice(
-        other=name, other_en=name,
-        seeks_de="die Idee sucht", seeks_en="the idea seeks",
-        offers_de="die Idee bietet", offers_en="the idea offers",
-        works_de="worum es in der Idee geht", works_en="the idea is about",
-    )  # fmt: skip
+    return _seeking_voice(name, "die Idee", "der Idee", "the idea")
 
 
 def group_voice(name: str) -> Voice:
     """Reasons about actor `name` for a working group looking for members."""
+    return _seeking_voice(name, "die Arbeitsgruppe", "der Arbeitsgruppe", "the working group")
+
+
+def _seeking_voice(name: str, de: str, de_dative: str, en: str) -> Voice:
+    """Reasons about actor `name` for an idea or group ("die Idee", "der Idee", "the idea")."""
     return Voice(
         other=name, other_en=name,
-        seeks_de="die Arbeitsgruppe sucht", seeks_en="the working group seeks",
-        offers_de="die Arbeitsgruppe bietet", offers_en="the working group offers",
-        works_de="worum es in der Arbeitsgruppe geht", works_en="the working group is about",
+        seeks_de=f"{de} sucht", seeks_en=f"{en} seeks",
+        offers_de=f"{de} bietet", offers_en=f"{en} offers",
+        works_de=f"worum es in {de_dative} geht", works_en=f"{en} is about",
     )  # fmt: skip
 
 
@@ -193,7 +192,7 @@ def explain_all(
         facts = PairFacts(
             components={name: column[j] for name, column in values.items()},
             distance_km=None if distances[j] != distances[j] else distances[j],
-            shared_terms=_rarest_first(index, my_terms & theirs.keys()),
+            shared_terms=rarest_first(index, my_terms & theirs.keys()),
             fields_mine=q.action_fields,
             fields_theirs=int(index.action_fields[c]),
             met=met_needs(index, mine.seeks, offers, theirs, seeks.keys()) if met_either[j] else [],
@@ -224,17 +223,9 @@ def met_needs(
     topic (not one it seeks itself), best first."""
     found = []
     for need, worth in sorted(needs.items()):
-        best: Met | None = None
-        for term, credit in related_terms(index, need):
-            if term in offers and (best is None or credit * offers[term] > best.credit):
-                best = Met(need, term, credit * offers[term], True)
-            if term in knows and need not in seeks:
-                partial = VIA_TOPIC * credit * knows[term]
-                if best is None or partial > best.credit:
-                    best = Met(need, term, partial, False)
-        if best is not None:
-            weight = need_weight(index, need)
-            found.append(Met(best.need, best.by, best.credit * worth, best.offered, weight))
+        if (best := best_meet(index, need, offers, knows, seeks)) is not None:
+            term, credit, offered = best
+            found.append(Met(need, term, credit * worth, offered, need_weight(index, need)))
     return sorted(found, key=lambda m: (-m.weighted, m.need))
 
 
@@ -389,7 +380,8 @@ def _against(
     return found
 
 
-def _rarest_first(index: MatchIndex, terms: set[int]) -> list[int]:
+def rarest_first(index: MatchIndex, terms: Collection[int]) -> list[int]:
+    """Terms, the rarest (highest idf) first."""
     if len(terms) <= 1:
         return list(terms)
     idf = index.idf

@@ -159,8 +159,6 @@ class MatchIndex:
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if len(self.term_labels_en) < len(self.term_labels):
-            self.term_labels_en = self.term_labels_en + self.term_labels[len(self.term_labels_en) :]
         if self.base_size < 0:
             self.base_size = len(self.ids)
         if self.base_terms < 0:
@@ -291,14 +289,7 @@ class _Terms:
     def resolved(self, values: Sequence[str], topics: Sequence[str | None] | None) -> list[int]:
         """The terms of free-text values: the topic each resolved to on write (`topics`, in the
         same order), else the value itself as a free tag."""
-        if topics is None or len(topics) != len(values):
-            topics = [None] * len(values)
-        found = []
-        for value, slug in zip(values, topics, strict=True):
-            term = self.topic(slug) if slug else self.tag(value)
-            if term is not None:
-                found.append(term)
-        return found
+        return [term for _, _, term in self._each(values, topics)]
 
     def valued(
         self, values: Sequence[str], topics: Sequence[str | None] | None
@@ -306,15 +297,22 @@ class _Terms:
         """`resolved` with what each term is worth as an offer or need: 1, or `PHRASE_CREDIT`
         where a longer phrase merely contains the topic's name ("Pilotkunden aus der
         Metallverarbeitung" says more than, and something else than, "Metallverarbeitung")."""
+        found: dict[int, float] = {}
+        for value, slug, term in self._each(values, topics):
+            worth = self._worth(value, slug) if slug else 1.0
+            found[term] = max(found.get(term, 0.0), worth)
+        return found
+
+    def _each(
+        self, values: Sequence[str], topics: Sequence[str | None] | None
+    ) -> Iterable[tuple[str, str | None, int]]:
+        """(value, the slug it resolved to or None, its term) for each value with a term."""
         if topics is None or len(topics) != len(values):
             topics = [None] * len(values)
-        found: dict[int, float] = {}
         for value, slug in zip(values, topics, strict=True):
             term = self.topic(slug) if slug else self.tag(value)
             if term is not None:
-                worth = self._worth(value, slug) if slug else 1.0
-                found[term] = max(found.get(term, 0.0), worth)
-        return found
+                yield value, slug, term
 
     def _worth(self, value: str, slug: str) -> float:
         """1 where `value` is (a spelling of) one of the topic's names, `PHRASE_CREDIT` where

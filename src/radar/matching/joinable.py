@@ -12,6 +12,7 @@ from radar.matching.explain import (
     Reason,
     Voice,
     met_needs,
+    rarest_first,
     reasons,
     wants,
 )
@@ -101,7 +102,7 @@ def score_joinable(
     facts = PairFacts(
         components=components,
         distance_km=distance,
-        shared_terms=sorted(shared, key=lambda t: (-float(index.idf[t]), t)),
+        shared_terms=rarest_first(index, shared),
         fields_mine=target.action_fields,
         fields_theirs=own_fields,
         met=given if flip else met,

@@ -28,12 +28,12 @@ from radar.matching.index import (
     _spread,
     _Terms,
     _tie,
+    taxonomy_terms,
 )
 from radar.models.actor import Actor, ActorActionField, ActorKind, ActorTopic, Visibility
 from radar.models.event import Event
 from radar.models.group import GroupMember, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, IdeaParticipant, IdeaTopic
-from radar.models.topic import Topic
 
 # Beyond this many changed actors (or this share of the index) a full build is cheaper.
 MAX_OVERLAY = 2000
@@ -97,14 +97,7 @@ def _patched(
     for actor_id in sorted(existing - position.keys()):
         position[actor_id] = len(ids)
         ids.append(actor_id)
-    labels = {
-        slug: (de, en)
-        for slug, de, en in session.execute(
-            select(col(Topic.slug), col(Topic.label_de), col(Topic.label_en))
-        )
-    }
-    terms = _Terms(labels)
-    _add_names(session, terms)
+    terms, _ = taxonomy_terms(session.connection())  # labels and names; the ids are the index's
     terms.ids = dict(index.term_ids)
     terms.labels = list(index.term_labels)
     terms.labels_en = list(index.term_labels_en)
@@ -258,14 +251,6 @@ def load_rows(
         row.terms = dict(weights[p])
         row.ties = dict(ties[p])
     return rows
-
-
-def _add_names(session: Session, terms: _Terms) -> None:
-    """Every topic's names into `terms` (what tells a phrase from a name)."""
-    for slug, de, en, synonyms in session.execute(
-        select(col(Topic.slug), col(Topic.label_de), col(Topic.label_en), col(Topic.synonyms))
-    ):
-        terms.add_names(slug, (slug, de, en, *(synonyms or [])))
 
 
 def _existing(session: Session, actor_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:

@@ -290,14 +290,29 @@ def need_credit(
     seeks: "Collection[int]" = (),
 ) -> float:
     """How well one side's offers (term → worth) and topics meet one need of the other: the
-    best credit. Its topics meet no need it states itself (working on what one seeks is not
-    offering it)."""
-    best = 0.0
+    best credit (see `best_meet`)."""
+    found = best_meet(index, need, offers, knows, seeks)
+    return 0.0 if found is None else found[1]
+
+
+def best_meet(
+    index: MatchIndex,
+    need: int,
+    offers: Mapping[int, float],
+    knows: Mapping[int, float],
+    seeks: "Collection[int]" = (),
+) -> tuple[int, float, bool] | None:
+    """The term of one side's offers (term → worth) or topics that best meets one need of the
+    other, its credit, and whether it is an offer; an offer wins a tie. Its topics meet no need
+    it states itself (working on what one seeks is not offering it)."""
+    best: tuple[int, float, bool] | None = None
     for term, credit in related_terms(index, need):
-        if term in offers:
-            best = max(best, credit * offers[term])
+        if term in offers and (best is None or credit * offers[term] > best[1]):
+            best = (term, credit * offers[term], True)
         if term in knows and need not in seeks:
-            best = max(best, VIA_TOPIC * credit * knows[term])
+            partial = VIA_TOPIC * credit * knows[term]
+            if best is None or partial > best[1]:
+                best = (term, partial, False)
     return best
 
 

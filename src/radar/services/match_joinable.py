@@ -3,14 +3,18 @@ scored as the idea or group scores the actor."""
 
 import uuid
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from radar.matching.engine import DEFAULT_TUNING, MatchEngine, Tuning
-from radar.matching.joinable import score_joinable
-from radar.models.group import MemberStatus, WorkingGroup
+from radar.matching.explain import Voice
+from radar.matching.index import MatchIndex
+from radar.matching.joinable import Joinable, score_joinable
+from radar.matching.signals import Profile
+from radar.models.group import WorkingGroup
 from radar.models.idea import Idea, IdeaKind, IdeaStatus
 from radar.models.match import (
     GroupMatch,
@@ -26,6 +30,7 @@ from radar.services.match_notes import Nearest, filtered_out, given_filters, mak
 from radar.services.matches import GROUP_SIDE, IDEA_SIDE, group_profile, idea_profile, indexed_actor
 
 JOINABLE_STATUSES = (IdeaStatus.open, IdeaStatus.running)
+T = TypeVar("T", Idea, WorkingGroup)
 
 
 def match_actor_ideas(
@@ -60,31 +65,16 @@ def match_actor_ideas(
         statement = statement.where(col(Idea.kind).in_(idea_kinds))
     if districts:
         statement = statement.where(col(Idea.district).in_(districts))
-    candidates: list[tuple[Idea, list[int]]] = []
+    candidates: list[Idea] = []
     listed = 0
     for idea in session.execute(statement).scalars():
         listed += 1
-        taking_part = {p.actor_id for p in idea.participants} | (
-            {idea.owner_id} if idea.owner_id is not None else set()
-        )
-        if actor_id not in taking_part:
-            positions = [index.position[m] for m in taking_part if m in index.position]
-            candidates.append((idea, positions))
-    found = []
-    reach = Nearest()
-    for idea, _ in candidates:
-        profile, _, _ = idea_profile(index, idea)
-        fit = score_joinable(
-            index, c, profile, weights=tuning.weights, half_distance_km=tuning.half_distance_km,
-            voice=IDEA_SIDE, flip=True,
-        )  # fmt: skip
-        if _outside(fit.distance_km, radius_km):
-            continue
-        reach.saw(fit.score)
-        if fit.score < min_score:
-            continue
-        found.append((fit, idea))
-    found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
+        if actor_id not in {p.actor_id for p in idea.participants} | {idea.owner_id}:
+            candidates.append(idea)
+    found, reach = _fits(
+        index, c, [(idea, idea_profile(index, idea)[0]) for idea in candidates], IDEA_SIDE,
+        tuning, min_score, radius_km,
+    )  # fmt: skip
     note = None
     if not found:
         shown = ", ".join(str(status) for status in statuses)
@@ -154,32 +144,16 @@ def match_actor_groups(
         selectinload(WorkingGroup.action_fields),  # type: ignore[arg-type]
         selectinload(WorkingGroup.members),  # type: ignore[arg-type]
     )
-    candidates = []
+    candidates: list[WorkingGroup] = []
     listed = 0
     for group in session.execute(statement).scalars():
         listed += 1
-        if any(m.actor_id == actor_id for m in group.members):
-            continue
-        active = [
-            index.position[m.actor_id]
-            for m in group.members
-            if m.status == MemberStatus.active and m.actor_id in index.position
-        ]
-        candidates.append((group, active))
-    found = []
-    reach = Nearest()
-    for group, _ in candidates:
-        fit = score_joinable(
-            index, c, group_profile(index, group), weights=tuning.weights,
-            half_distance_km=tuning.half_distance_km, voice=GROUP_SIDE, flip=True,
-        )  # fmt: skip
-        if _outside(fit.distance_km, radius_km):
-            continue
-        reach.saw(fit.score)
-        if fit.score < min_score:
-            continue
-        found.append((fit, group))
-    found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
+        if all(m.actor_id != actor_id for m in group.members):
+            candidates.append(group)
+    found, reach = _fits(
+        index, c, [(group, group_profile(index, group)) for group in candidates], GROUP_SIDE,
+        tuning, min_score, radius_km,
+    )  # fmt: skip
     note = None
     if not found and listed == 0:
         note = make_note(
@@ -209,6 +183,33 @@ def match_actor_groups(
         ],
         note=note,
     )
+
+
+def _fits(
+    index: MatchIndex,
+    c: int,
+    targets: Sequence[tuple[T, Profile]],
+    voice: Voice,
+    tuning: Tuning,
+    min_score: float,
+    radius_km: float | None,
+) -> tuple[list[tuple[Joinable, T]], Nearest]:
+    """Actor `c` scored against each idea's or group's profile, within the radius and at
+    `min_score` or more, best first (ties by id); and the best score within the radius."""
+    found = []
+    reach = Nearest()
+    for target, profile in targets:
+        fit = score_joinable(
+            index, c, profile, weights=tuning.weights, half_distance_km=tuning.half_distance_km,
+            voice=voice, flip=True,
+        )  # fmt: skip
+        if _outside(fit.distance_km, radius_km):
+            continue
+        reach.saw(fit.score)
+        if fit.score >= min_score:
+            found.append((fit, target))
+    found.sort(key=lambda item: (-item[0].score, str(item[1].id)))
+    return found, reach
 
 
 def _outside(distance_km: float | None, radius_km: float | None) -> bool:
