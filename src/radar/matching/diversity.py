@@ -39,9 +39,10 @@ def diversified_top(
     in_tier = tier[at].tolist()
     mains = np.where(tier[at], scores.main_need[at], -1).tolist()
     base = (scores.total[at] - np.float32(SOUGHT_AFTER) * needs_reach(index)[at]).tolist()
-    # Best first: a heap of (not in the tier, −order value, position); an entry whose value
-    # fell since it was pushed (a suggestion above met its main need) is pushed again and its
-    # old entry skipped.
+    # Best first: a heap of (not in the tier, −order value, position). Values only fall (a
+    # suggestion above met the same main need), so an entry popped with a stale value goes back
+    # in with its current one (lazy greedy: the same order as pushing at every fall, for fewer
+    # pushes).
     value = base
     heap = [(not t, -b, j) for j, (t, b) in enumerate(zip(in_tier, base, strict=True))]
     heapq.heapify(heap)
@@ -51,19 +52,20 @@ def diversified_top(
             sharing.setdefault(need, []).append(j)
     strength = scores.main_value[at].tolist()
     chosen: list[int] = []
-    taken: set[int] = set()
     while heap and len(chosen) < limit:
         _, negative, j = heapq.heappop(heap)
-        if j in taken or -negative != value[j]:
+        if -negative != value[j]:
+            heapq.heappush(heap, (not in_tier[j], -value[j], j))
             continue
-        taken.add(j)
         chosen.append(pool[j])
-        for k in sharing.get(mains[j], ()):
-            # Only one meeting the need no better than one above repeats it: an offer of what
-            # another merely works on is news.
-            if k not in taken and strength[k] <= strength[j]:
-                value[k] -= REPEAT_PENALTY
-                heapq.heappush(heap, (not in_tier[k], -value[k], k))
+        others = sharing.get(mains[j], [])
+        if others:
+            others.remove(j)
+            for k in others:
+                # Only one meeting the need no better than one above repeats it: an offer of
+                # what another merely works on is news.
+                if strength[k] <= strength[j]:
+                    value[k] -= REPEAT_PENALTY
     return chosen
 
 

@@ -121,18 +121,35 @@ def score_profile(
     )  # fmt: skip
 
 
+# Blocks per position wanted when finding a cut for the best few (see `top_positions`).
+_BLOCKS_PER_PLACE = 8
+
+
 def top_positions(
     total: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_], limit: int
 ) -> list[int]:
     """The positions of the `limit` best allowed scores, best first (ties by position)."""
-    candidates = np.flatnonzero(allowed)
+    if limit <= 0:
+        return []
+    blocks = _BLOCKS_PER_PLACE * limit
+    size = total.size // blocks
+    if size >= 8:
+        # A cut no higher than the limit-th best score: the limit-th best of the blocks' best
+        # (each of those is a score of its own). Only the few scores at or above it are
+        # sorted, not all of them.
+        masked = np.where(allowed, total, np.float32(-np.inf))
+        best = masked[: blocks * size].reshape(blocks, size).max(axis=1)
+        cut = np.partition(best, blocks - limit)[blocks - limit]
+        candidates = np.flatnonzero(masked >= cut) if np.isfinite(cut) else np.flatnonzero(allowed)
+    else:
+        candidates = np.flatnonzero(allowed)
     if candidates.size == 0:
         return []
     scores = total[candidates]
-    if candidates.size > limit:
+    if candidates.size > 4 * limit:
         keep = np.argpartition(-scores, limit - 1)[:limit]
         candidates, scores = candidates[keep], scores[keep]
-    order = np.lexsort((candidates, -scores))
+    order = np.lexsort((candidates, -scores))[:limit]
     return [int(i) for i in candidates[order]]
 
 

@@ -15,7 +15,7 @@ from radar.matching.signals import (
     FAR_KM,
     Profile,
     best_meet,
-    need_weight,
+    need_weights,
     profile_of,
 )
 from radar.models.actor import ActorKind
@@ -112,10 +112,12 @@ class Met(NamedTuple):
     credit: float
     offered: bool
     weight: float = 1.0
+    weighted: float = 0.0  # credit × weight (see `met`)
 
-    @property
-    def weighted(self) -> float:
-        return self.credit * self.weight
+
+def met(need: int, by: int, credit: float, offered: bool, weight: float) -> Met:
+    """A `Met` with its weighted credit."""
+    return Met(need, by, credit, offered, weight, credit * weight)
 
 
 @dataclass
@@ -184,32 +186,68 @@ def explain_all(
     mine = wants(q)
     scale = Scale.of(weights)
     met_either = (scores.met_needs[at] + scores.needs_met[at] > 0).tolist()
+    states_needs = q.seeks.size > 0
     explained = []
     for j, c in enumerate(positions):
-        terms, term_weights = index.terms_row(c)
-        theirs = dict(zip(terms.tolist(), term_weights.tolist(), strict=True))
-        offers, seeks = index.offered(c), index.sought(c)
+        side = _side(index, c)
+        theirs = side.terms
         facts = PairFacts(
             components={name: column[j] for name, column in values.items()},
             distance_km=None if distances[j] != distances[j] else distances[j],
-            shared_terms=rarest_first(index, my_terms & theirs.keys()),
+            shared_terms=rarest_first(index, my_terms & theirs.keys()) if theirs else [],
             fields_mine=q.action_fields,
-            fields_theirs=int(index.action_fields[c]),
-            met=met_needs(index, mine.seeks, offers, theirs, seeks.keys()) if met_either[j] else [],
-            given=met_needs(index, seeks, mine.offers, q.knows, mine.seeks.keys())
+            fields_theirs=side.fields,
+            met=met_needs(index, mine.seeks, side.offers, theirs, side.seeks) if met_either[j] else [],
+            given=met_needs(index, side.seeks, mine.offers, q.knows, mine.seeks)
             if met_either[j]
             else [],
             common_partners=int(commons[j]),
             shared_groups=_shared_groups(index, q, c) if groups[j] else [],
             their_kind=KINDS[kinds[j]],
             their_partners=int(degrees[j]),
-            states_needs=q.seeks.size > 0,
+            states_needs=states_needs,
             has_terms=bool(my_terms) and bool(theirs),
             query_kind=query_kind,
         )
-        voice = voices[j] if voices is not None else actor_voice(index.names[c])
+        voice = voices[j] if voices is not None else side.voice
         explained.append(reasons(facts, index, field_labels, scale, voice))
     return explained
+
+
+class _Side(NamedTuple):
+    """What reasons read of one suggested actor: its terms (term → weight), offers and needs
+    (term → worth), action fields, and how reasons name it."""
+
+    terms: dict[int, float]
+    offers: dict[int, float]
+    seeks: dict[int, float]
+    fields: int
+    voice: Voice
+
+
+# Suggested actors whose `_Side` an index keeps: the same few turn up in many lists.
+_KEPT_SIDES = 20_000
+
+
+def _side(index: MatchIndex, c: int) -> _Side:
+    """Actor `c`'s `_Side`, kept with the index (whose rows never change; an actor changed since
+    it was built is read from its overlay each time)."""
+    kept: dict[int, _Side] = index.derived.setdefault("explain_sides", {})
+    found = kept.get(c)
+    if found is None:
+        terms, weights = index.terms_row(c)
+        found = _Side(
+            dict(zip(terms.tolist(), weights.tolist(), strict=True)),
+            index.offered(c),
+            index.sought(c),
+            int(index.action_fields[c]),
+            actor_voice(index.names[c]),
+        )
+        if c not in index.overlay:
+            if len(kept) >= _KEPT_SIDES:
+                kept.clear()
+            kept[c] = found
+    return found
 
 
 def met_needs(
@@ -221,12 +259,18 @@ def met_needs(
 ) -> list[Met]:
     """Each of `needs` (term → worth) the other side meets by its best offer (term → worth) or
     topic (not one it seeks itself), best first."""
+    if not needs or not (offers or knows):
+        return []
+    weights = need_weights(index)
     found = []
-    for need, worth in sorted(needs.items()):
+    for need, worth in needs.items():
         if (best := best_meet(index, need, offers, knows, seeks)) is not None:
             term, credit, offered = best
-            found.append(Met(need, term, credit * worth, offered, need_weight(index, need)))
-    return sorted(found, key=lambda m: (-m.weighted, m.need))
+            weight = float(weights[need]) if need < weights.size else 1.0
+            found.append(met(need, term, credit * worth, offered, weight))
+    if len(found) > 1:
+        found.sort(key=lambda m: (-m.weighted, m.need))
+    return found
 
 
 class Wants(NamedTuple):
@@ -252,68 +296,89 @@ def reasons(
     """The reasons of one pair: those for it by their share of the score (weight × value),
     then those against it."""
     scale = weights if isinstance(weights, Scale) else Scale.of(weights)
-
-    def share(name: str) -> float:
-        return scale.get(name, 0.0) * facts.components.get(name, 0.0)
-
+    values = facts.components
     pro: list[tuple[float, Reason]] = []
-    needs = facts.met + facts.given
-    credits = sum(m.weighted for m in needs) or 1.0
-    for m in facts.met[:_SHOWN_NEEDS]:
-        pro.append((share("complementarity") * m.weighted / credits, _meets(index, m, voice)))
-    for m in facts.given[:_SHOWN_NEEDS]:
-        pro.append((share("complementarity") * m.weighted / credits, _given(index, m, voice)))
-    if facts.shared_terms and facts.components.get("topics", 0.0) >= _NOTABLE:
+    if facts.met or facts.given:
+        credits = sum(m.weighted for m in facts.met) + sum(m.weighted for m in facts.given)
+        per_credit = scale["complementarity"] * values.get("complementarity", 0.0) / (credits or 1.0)
+        for m in facts.met[:_SHOWN_NEEDS]:
+            pro.append((per_credit * m.weighted, _meets(index, m, voice)))
+        for m in facts.given[:_SHOWN_NEEDS]:
+            pro.append((per_credit * m.weighted, _given(index, m, voice)))
+    topics = values.get("topics", 0.0)
+    if facts.shared_terms and topics >= _NOTABLE:
         n = len(facts.shared_terms)
-        de = ", ".join(index.label(t) for t in facts.shared_terms[:_SHOWN_TERMS])
-        en = ", ".join(index.label(t, english=True) for t in facts.shared_terms[:_SHOWN_TERMS])
-        pro.append((share("topics"), Reason(
+        shown = facts.shared_terms[:_SHOWN_TERMS]
+        de = ", ".join([index.term_labels[t] for t in shown])
+        en = ", ".join([index.term_labels_en[t] for t in shown])
+        pro.append((scale["topics"] * topics, Reason(
             "topics",
             f"{n} gemeinsame{'s' if n == 1 else ''} Them{'a' if n == 1 else 'en'}: {de}",
             f"{n} shared topic{'' if n == 1 else 's'}: {en}",
         )))  # fmt: skip
-    both = _fields(index, facts.fields_mine & facts.fields_theirs)
-    if both and facts.components.get("action_fields", 0.0) >= _NOTABLE:
-        de = ", ".join(field_labels.get(slug, (slug, slug))[0] for slug in both)
-        en = ", ".join(field_labels.get(slug, (slug, slug))[1] for slug in both)
-        pro.append((share("action_fields"), Reason(
+    fields = values.get("action_fields", 0.0)
+    if fields >= _NOTABLE and (both := facts.fields_mine & facts.fields_theirs):
+        de, en = _field_names(index, both, field_labels)
+        pro.append((scale["action_fields"] * fields, Reason(
             "action_fields", f"gemeinsames Handlungsfeld: {de}", f"shared action field: {en}"
         )))  # fmt: skip
     distance = facts.distance_km
-    if distance is not None and distance <= FAR_KM and facts.components["proximity"] >= _NOTABLE:
+    nearness = values.get("proximity", 0.0)
+    if distance is not None and distance <= FAR_KM and nearness >= _NOTABLE:
         km = f"{distance:.0f}" if distance >= 1 else "< 1"
-        pro.append((share("proximity"), Reason("proximity", f"{km} km entfernt", f"{km} km away")))
-    if facts.components.get("kinds", 0.0) >= 0.8:
+        pro.append((scale["proximity"] * nearness, Reason(
+            "proximity", f"{km} km entfernt", f"{km} km away"
+        )))  # fmt: skip
+    kinds = values.get("kinds", 0.0)
+    if kinds >= 0.8:
         theirs = KIND_LABELS[facts.their_kind]
         if facts.query_kind is not None:
             de = f"{facts.query_kind[0]} ↔ {theirs[0]}"
             en = f"{facts.query_kind[1]} ↔ {theirs[1]}"
         else:
             de, en = f"gesucht: {theirs[0]}", f"sought: {theirs[1]}"
-        pro.append((share("kinds"), Reason("kinds", de, en)))
-    ties = facts.common_partners + 0.25 * len(facts.shared_groups) or 1.0
-    if facts.common_partners:
-        n = facts.common_partners
-        pro.append((share("network") * n / ties, Reason(
-            "network",
-            f"{n} gemeinsame{'r' if n == 1 else ''} Projektpartner",
-            f"{n} shared project partner{'' if n == 1 else 's'}",
-        )))  # fmt: skip
-    for name in facts.shared_groups:
-        pro.append((share("network") * 0.25 / ties, Reason(
-            "network",
-            f"beide in der Arbeitsgruppe {name} (eine lose Verbindung)",
-            f"both in the working group {name} (a loose tie)",
-        )))  # fmt: skip
+        pro.append((scale["kinds"] * kinds, Reason("kinds", de, en)))
+    if facts.common_partners or facts.shared_groups:
+        ties = facts.common_partners + 0.25 * len(facts.shared_groups)
+        per_tie = scale["network"] * values.get("network", 0.0) / ties
+        if n := facts.common_partners:
+            pro.append((per_tie * n, Reason(
+                "network",
+                f"{n} gemeinsame{'r' if n == 1 else ''} Projektpartner",
+                f"{n} shared project partner{'' if n == 1 else 's'}",
+            )))  # fmt: skip
+        for name in facts.shared_groups:
+            pro.append((per_tie * 0.25, Reason(
+                "network",
+                f"beide in der Arbeitsgruppe {name} (eine lose Verbindung)",
+                f"both in the working group {name} (a loose tie)",
+            )))  # fmt: skip
     partners = facts.their_partners
-    if partners and facts.components.get("activity", 0.0) >= _NOTABLE:
-        pro.append((share("activity"), Reason(
+    active = values.get("activity", 0.0)
+    if partners and active >= _NOTABLE:
+        pro.append((scale["activity"] * active, Reason(
             "activity",
             f"aktiv in gemeinsamen Themen: {partners} Projektpartner",
             f"active in shared topics: {partners} project partner{'' if partners == 1 else 's'}",
         )))  # fmt: skip
-    pro.sort(key=lambda item: -item[0])
-    return [reason for _, reason in pro] + _against(facts, index, field_labels, voice)
+    pro.sort(key=_share, reverse=True)  # stable: equal shares keep the order above
+    found = [reason for _, reason in pro]
+    _against(facts, index, field_labels, voice, found)
+    return found
+
+
+def _share(item: tuple[float, Reason]) -> float:
+    return item[0]
+
+
+def _field_names(
+    index: MatchIndex, bits: int, field_labels: Mapping[str, tuple[str, str]]
+) -> tuple[str, str]:
+    """The names of the action fields set in `bits`, in German and English."""
+    slugs = _fields(index, bits)
+    de = ", ".join([field_labels.get(slug, (slug, slug))[0] for slug in slugs])
+    en = ", ".join([field_labels.get(slug, (slug, slug))[1] for slug in slugs])
+    return de, en
 
 
 def _meets(index: MatchIndex, m: Met, voice: Voice) -> Reason:
@@ -352,9 +417,9 @@ def _against(
     index: MatchIndex,
     field_labels: Mapping[str, tuple[str, str]],
     voice: Voice,
-) -> list[Reason]:
-    """What speaks against the match, when it does."""
-    found = []
+    found: list[Reason],
+) -> None:
+    """What speaks against the match, when it does, added to `found`."""
     if facts.states_needs and not facts.met and not facts.given:
         found.append(Reason(
             "complementarity",
@@ -370,14 +435,11 @@ def _against(
     if facts.has_terms and not facts.shared_terms:
         found.append(Reason("topics", "keine gemeinsamen Themen", "no shared topics", against=True))
     if facts.fields_mine and facts.fields_theirs and not facts.fields_mine & facts.fields_theirs:
-        theirs = _fields(index, facts.fields_theirs)
-        de = ", ".join(field_labels.get(slug, (slug, slug))[0] for slug in theirs)
-        en = ", ".join(field_labels.get(slug, (slug, slug))[1] for slug in theirs)
+        de, en = _field_names(index, facts.fields_theirs, field_labels)
         found.append(Reason(
             "action_fields", f"anderes Handlungsfeld: {de}", f"different action field: {en}",
             against=True,
         ))  # fmt: skip
-    return found
 
 
 def rarest_first(index: MatchIndex, terms: Collection[int]) -> list[int]:
@@ -396,4 +458,9 @@ def _shared_groups(index: MatchIndex, q: Profile, c: int) -> list[str]:
 
 
 def _fields(index: MatchIndex, bits: int) -> list[str]:
-    return [slug for j, slug in enumerate(index.field_slugs) if bits >> j & 1]
+    """The slugs of the action fields set in `bits` (kept per index: few combinations occur)."""
+    kept: dict[int, list[str]] = index.derived.setdefault("field_bits", {})
+    found = kept.get(bits)
+    if found is None:
+        found = kept[bits] = [slug for j, slug in enumerate(index.field_slugs) if bits >> j & 1]
+    return found

@@ -2,6 +2,7 @@
 against every actor in the index, in [0, 1]. Every signal is symmetric: actor A scores actor B
 as B scores A, and an idea scores an actor as the actor scores the idea."""
 
+import math
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -96,58 +97,108 @@ def topic_similarity(index: MatchIndex, q: "int | Profile") -> FloatArray:
     """Cosine of tf-idf vectors over topics and free tags (own, and from the actor's joint
     projects and ideas): a shared rare topic counts more than a shared common one."""
     query = _as_profile(index, q)
-    scores = np.zeros(index.size, dtype=np.float32)
+    posted = query.terms < index.base_terms  # terms the postings hold
+    terms, weights = query.terms[posted], query.weights[posted]
+    rows = [index.term_actors.row(term) for term in terms.tolist()]
+    if rows:  # every posting of the query's terms at once, summed per actor
+        scale = weights * index.idf[terms].astype(np.float32) ** 2
+        values = np.concatenate([row[1] for row in rows]) * np.repeat(
+            scale, [row[0].size for row in rows]
+        )
+        actors = np.concatenate([row[0] for row in rows])
+        scores = np.bincount(actors, weights=values, minlength=index.size).astype(np.float32)
+    else:
+        scores = np.zeros(index.size, dtype=np.float32)
     mine = dict(zip(query.terms.tolist(), query.weights.tolist(), strict=True))
-    for term, weight in mine.items():
-        if term < index.base_terms:
-            actors, values = index.term_actors.row(term)
-            scores[actors] += values * np.float32(weight * float(index.idf[term]) ** 2)
     for p, row in index.overlay.items():  # rows changed since the postings were built
         shared = mine.keys() & row.terms.keys()
         scores[p] = sum(mine[t] * row.terms[t] * float(index.idf[t]) ** 2 for t in shared)
-    denominator = index.norms * np.float32(query.norm)
-    np.divide(scores, denominator, out=scores, where=denominator > 0)
-    return np.clip(scores, 0.0, 1.0, out=scores)
+    if query.norm <= 0:
+        return np.zeros(index.size, dtype=np.float32)
+    scores *= inverse_norms(index)
+    scores *= np.float32(1.0 / query.norm)
+    return np.minimum(scores, np.float32(1.0), out=scores)  # tf-idf weights are positive
+
+
+def inverse_norms(index: MatchIndex) -> FloatArray:
+    """1 / each actor's tf-idf norm (0 for an actor without terms): the same for every query on
+    one index, computed once, read-only."""
+    cached: FloatArray | None = index.derived.get("inverse_norms")
+    if cached is None:
+        norms = index.norms.astype(np.float32)
+        cached = np.divide(
+            np.float32(1.0), norms, out=np.zeros_like(norms), where=norms > 0
+        ).astype(np.float32)
+        cached.setflags(write=False)
+        index.derived["inverse_norms"] = cached
+    return cached
 
 
 def action_field_overlap(index: MatchIndex, q: "int | Profile") -> FloatArray:
     """Jaccard overlap of the action fields the two actors serve."""
-    mine = np.int32(_as_profile(index, q).action_fields)
-    both = np.bitwise_count(index.action_fields & mine).astype(np.float32)
-    either = np.bitwise_count(index.action_fields | mine).astype(np.float32)
+    bits = _as_profile(index, q).action_fields
+    both = np.bitwise_count(index.action_fields & np.int32(bits)).astype(np.float32)
+    either = field_counts(index) + np.float32(bits.bit_count()) - both
     result: FloatArray = np.divide(both, either, out=np.zeros_like(both), where=either > 0)
     return result
 
 
-def distances_km(index: MatchIndex, lat: float, lon: float) -> FloatArray:
-    """Great-circle distance from a point to every actor (NaN where an actor shows none)."""
-    p1, l1 = np.radians(np.float32(lat)), np.radians(np.float32(lon))
-    p2, l2, cos_p2 = _radians(index)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * cos_p2 * np.sin((l2 - l1) / 2) ** 2
-    result: FloatArray = (EARTH_DIAMETER_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))).astype(
-        np.float32
-    )
-    return result
-
-
-def _radians(index: MatchIndex) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Every actor's latitude and longitude in radians and the cosine of its latitude: the
-    same for every query on one index, computed once, read-only."""
-    cached: tuple[FloatArray, FloatArray, FloatArray] | None = index.derived.get("radians")
+def field_counts(index: MatchIndex) -> FloatArray:
+    """How many action fields each actor serves (computed once per index, read-only)."""
+    cached: FloatArray | None = index.derived.get("field_counts")
     if cached is None:
-        p2, l2 = np.radians(index.lat), np.radians(index.lon)
-        cached = (p2, l2, np.cos(p2))
+        cached = np.bitwise_count(index.action_fields).astype(np.float32)
+        cached.setflags(write=False)
+        index.derived["field_counts"] = cached
+    return cached
+
+
+def distances_km(index: MatchIndex, lat: float, lon: float) -> FloatArray:
+    """Great-circle distance from a point to every actor (NaN where an actor shows none): from
+    the chord between the two points on the unit sphere, 2 R asin(chord / 2) — the haversine
+    distance, from differences of coordinates (exact to a metre in float32) rather than sines
+    of small angles."""
+    x, y, z = _unit_vectors(index)
+    px, py, pz = _unit_vector(lat, lon)
+    chord = x - px
+    chord *= chord
+    for axis, value in ((y, py), (z, pz)):
+        step = axis - value
+        step *= step
+        chord += step
+    np.sqrt(chord, out=chord)
+    chord *= np.float32(0.5)
+    np.minimum(chord, np.float32(1.0), out=chord)
+    np.arcsin(chord, out=chord)
+    chord *= np.float32(EARTH_DIAMETER_KM)
+    return chord
+
+
+def _unit_vector(lat: float, lon: float) -> tuple[np.float32, np.float32, np.float32]:
+    p, l = math.radians(lat), math.radians(lon)
+    x, y, z = math.cos(p) * math.cos(l), math.cos(p) * math.sin(l), math.sin(p)
+    return np.float32(x), np.float32(y), np.float32(z)
+
+
+def _unit_vectors(index: MatchIndex) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Every actor's place as a point on the unit sphere (NaN without one): the same for every
+    query on one index, computed once, read-only."""
+    cached: tuple[FloatArray, FloatArray, FloatArray] | None = index.derived.get("unit_vectors")
+    if cached is None:
+        p, l = np.radians(index.lat.astype(np.float64)), np.radians(index.lon.astype(np.float64))
+        x, y, z = np.cos(p) * np.cos(l), np.cos(p) * np.sin(l), np.sin(p)
+        cached = (x.astype(np.float32), y.astype(np.float32), z.astype(np.float32))
         for array in cached:
             array.setflags(write=False)
-        index.derived["radians"] = cached
+        index.derived["unit_vectors"] = cached
     return cached
 
 
 def proximity(distances: FloatArray, *, half_distance_km: float) -> FloatArray:
     """A smooth decay: 1 next door, ½ at the half distance, ¼ at twice it; 0 without a place."""
-    decay = np.exp2(-distances / np.float32(half_distance_km)).astype(np.float32)
-    result: FloatArray = np.nan_to_num(decay, nan=0.0)
-    return result
+    decay: FloatArray = np.multiply(distances, np.float32(-1.0 / half_distance_km), dtype=np.float32)
+    np.exp2(decay, out=decay)
+    return np.fmax(decay, np.float32(0.0), out=decay)  # no place (NaN): 0
 
 
 def related_terms(index: MatchIndex, need: int) -> list[tuple[int, float]]:
@@ -228,7 +279,7 @@ def complementarity(index: MatchIndex, q: "int | Profile") -> Needs:
             credit[offerers] = np.maximum(credit[offerers], worths * np.float32(value))
         for p, row in index.overlay.items():
             credit[p] = need_credit(index, need, row.offers, row.terms, row.seeks)
-        at = np.flatnonzero(credit)  # the few that meet it: the rest is done on them only
+        at = np.flatnonzero(credit > 0)  # the few that meet it: the rest is done on them only
         if not at.size:
             continue
         met = credit[at] * np.float32(query.worth.get(need, 1.0))
@@ -265,6 +316,7 @@ def complementarity(index: MatchIndex, q: "int | Profile") -> Needs:
         weighted = met * need_weights(index)[needs]
         np.add.at(needs_met, seekers, weighted)
         np.maximum.at(best, seekers, met)
+
         order = np.argsort(weighted, kind="stable")  # the best need of a seeker assigned last
         order = order[weighted[order] > main_value[seekers[order]]]
         main[seekers[order]] = 2 * needs[order]
@@ -358,8 +410,9 @@ def complement_score(
     signal = np.where(best[at] >= STRONG, strong, WEAK_SIGNAL * np.minimum(met, 1.0))
     distance = distances[at]
     near = np.where(np.isnan(distance), np.float32(0.5), nearness[at])
-    far = np.nan_to_num(distance, nan=0.0) - np.float32(FAR_KM)
-    fade = np.where(far > 0, np.exp2(-far / np.float32(FAR_KM)), 1.0)
+    # Beyond FAR_KM, halved every FAR_KM; no place (NaN): no fade.
+    beyond = np.fmax(distance - np.float32(FAR_KM), np.float32(0.0))
+    fade = np.exp2(beyond * np.float32(-1.0 / FAR_KM))
     result[at] = signal * (1.0 - NEARNESS_SHARE * (1.0 - near)) * fade
     return result
 
@@ -403,21 +456,26 @@ def shared_partners(
     the two ties: repeated and small-team collaborations count more), plus a weak tie for each
     working group both are active in."""
     query = _as_profile(index, q)
-    adamic_adar = np.zeros(index.size, dtype=np.float32)
-    common = np.zeros(index.size, dtype=np.float32)
-    for n, tie in zip(query.partners.tolist(), query.ties.tolist(), strict=True):
-        second, ties = index.partners_row(n)
-        scale = np.float32(np.sqrt(tie) / np.log(2.0 + index.degree[n]))
-        adamic_adar[second] += np.sqrt(ties) * scale
-        common[second] += 1.0
+    rows = [index.partners_row(n) for n in query.partners.tolist()]
+    second = np.concatenate([row[0] for row in rows]) if rows else np.zeros(0, dtype=np.int64)
+    # Each path's weight: √(both ties) / log(2 + the partner's own partners), summed per actor.
+    scales = np.sqrt(query.ties) / np.log(2.0 + index.degree[query.partners])
+    paths = np.repeat(scales, [row[0].size for row in rows]) * (
+        np.sqrt(np.concatenate([row[1] for row in rows])) if rows else 1.0
+    )
+    score = np.bincount(second, weights=paths, minlength=index.size).astype(np.float32)
+    common = np.bincount(second, minlength=index.size).astype(np.float32)
     groups = np.zeros(index.size, dtype=np.float32)
     for group in query.groups:
-        members = list(index.group_members.get(group, ()))
-        groups[members] += 1.0
+        groups[np.fromiter(index.group_members.get(group, ()), dtype=np.int64)] += 1.0
     if query.position is not None:
-        adamic_adar[query.position] = common[query.position] = groups[query.position] = 0.0
-    score = adamic_adar + np.float32(GROUP_TIE) * groups
-    return (1.0 - np.exp(-score)).astype(np.float32), common, groups
+        score[query.position] = common[query.position] = groups[query.position] = 0.0
+    if query.groups:
+        score += np.float32(GROUP_TIE) * groups
+    network = np.zeros(index.size, dtype=np.float32)
+    at = np.flatnonzero(score > 0)  # most actors share nothing with `q`: done on the others only
+    network[at] = -np.expm1(-score[at])
+    return network, common, groups
 
 
 def groups_of(index: MatchIndex) -> dict[int, frozenset[uuid.UUID]]:
