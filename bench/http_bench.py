@@ -163,9 +163,12 @@ def main() -> None:
               f"{p95:.1f} ms | {errors} |")  # fmt: skip
     bare, radar = rounds.values()
     ratios = sorted(r[0] / b[0] for b, r in zip(bare, radar, strict=True))
-    print(f"ratio per round: {', '.join(f'{r:.0%}' for r in ratios)}; median "
-          f"{statistics.median(ratios):.0%} of the bare endpoint's requests per second "
-          "(target >= 30%)")
+    print(
+        f"ratio per round: {', '.join(f'{r:.0%}' for r in ratios)}; median "
+        f"{statistics.median(ratios):.0%} of the bare endpoint's requests per second "
+        "(target >= 30%)"
+    )
+
 
 if __name__ == "__main__":
     main()

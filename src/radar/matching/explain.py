@@ -197,7 +197,9 @@ def explain_all(
             shared_terms=rarest_first(index, my_terms & theirs.keys()) if theirs else [],
             fields_mine=q.action_fields,
             fields_theirs=side.fields,
-            met=met_needs(index, mine.seeks, side.offers, theirs, side.seeks) if met_either[j] else [],
+            met=met_needs(index, mine.seeks, side.offers, theirs, side.seeks)
+            if met_either[j]
+            else [],
             given=met_needs(index, side.seeks, mine.offers, q.knows, mine.seeks)
             if met_either[j]
             else [],
@@ -300,7 +302,8 @@ def reasons(
     pro: list[tuple[float, Reason]] = []
     if facts.met or facts.given:
         credits = sum(m.weighted for m in facts.met) + sum(m.weighted for m in facts.given)
-        per_credit = scale["complementarity"] * values.get("complementarity", 0.0) / (credits or 1.0)
+        needs_share = scale["complementarity"] * values.get("complementarity", 0.0)
+        per_credit = needs_share / (credits or 1.0)
         for m in facts.met[:_SHOWN_NEEDS]:
             pro.append((per_credit * m.weighted, _meets(index, m, voice)))
         for m in facts.given[:_SHOWN_NEEDS]:

@@ -175,8 +175,8 @@ def distances_km(index: MatchIndex, lat: float, lon: float) -> FloatArray:
 
 
 def _unit_vector(lat: float, lon: float) -> tuple[np.float32, np.float32, np.float32]:
-    p, l = math.radians(lat), math.radians(lon)
-    x, y, z = math.cos(p) * math.cos(l), math.cos(p) * math.sin(l), math.sin(p)
+    phi, lam = math.radians(lat), math.radians(lon)
+    x, y, z = math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
     return np.float32(x), np.float32(y), np.float32(z)
 
 
@@ -185,8 +185,9 @@ def _unit_vectors(index: MatchIndex) -> tuple[FloatArray, FloatArray, FloatArray
     query on one index, computed once, read-only."""
     cached: tuple[FloatArray, FloatArray, FloatArray] | None = index.derived.get("unit_vectors")
     if cached is None:
-        p, l = np.radians(index.lat.astype(np.float64)), np.radians(index.lon.astype(np.float64))
-        x, y, z = np.cos(p) * np.cos(l), np.cos(p) * np.sin(l), np.sin(p)
+        phi = np.radians(index.lat.astype(np.float64))
+        lam = np.radians(index.lon.astype(np.float64))
+        x, y, z = np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)
         cached = (x.astype(np.float32), y.astype(np.float32), z.astype(np.float32))
         for array in cached:
             array.setflags(write=False)
@@ -196,7 +197,9 @@ def _unit_vectors(index: MatchIndex) -> tuple[FloatArray, FloatArray, FloatArray
 
 def proximity(distances: FloatArray, *, half_distance_km: float) -> FloatArray:
     """A smooth decay: 1 next door, ½ at the half distance, ¼ at twice it; 0 without a place."""
-    decay: FloatArray = np.multiply(distances, np.float32(-1.0 / half_distance_km), dtype=np.float32)
+    decay: FloatArray = np.multiply(
+        distances, np.float32(-1.0 / half_distance_km), dtype=np.float32
+    )
     np.exp2(decay, out=decay)
     return np.fmax(decay, np.float32(0.0), out=decay)  # no place (NaN): 0
 

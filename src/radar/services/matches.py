@@ -20,7 +20,6 @@ from radar.matching.engine import (
     ActorScores,
     MatchEngine,
     Tuning,
-    score_actor,
     score_profile,
 )
 from radar.matching.explain import (
@@ -103,7 +102,10 @@ def match_actor_payload(
     index, q = indexed_actor(session, engine, actor_id, principal)
     if q is None:  # written after the index's snapshot was read: the next request has it
         return {"data": [], "note": not_indexed().model_dump()}
-    scores = score_actor(index, q, weights=tuning.weights, half_distance_km=tuning.half_distance_km)
+    profile = signals.profile_of(index, q)  # once for scoring and reasons
+    scores = score_profile(
+        index, profile, weights=tuning.weights, half_distance_km=tuning.half_distance_km
+    )
     allowed = _filtered(index, principal, scores, kinds, districts, min_score)
     allowed[q] = False
     around = _around(index, q, scores, near, radius_km)
@@ -115,7 +117,10 @@ def match_actor_payload(
     dismissed_ids, accepted = feedback.dismissed_and_accepted(session, actor_id)
     dismissed = [i for other in dismissed_ids if (i := index.position.get(other)) is not None]
     allowed[dismissed] = False
-    found = _ranked(session, index, q, scores, allowed, limit, accepted, tuning.weights)
+    query_kind = KIND_LABELS[KINDS[int(index.kinds[q])]]
+    found = _ranked(
+        session, index, profile, scores, allowed, limit, accepted, tuning.weights, query_kind
+    )
     if found:
         return {"data": found, "note": None}
     filters = _Filters(kinds, districts, min_score, radius_km, limit, tuning)
