@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from radar.db import session_scope
 from radar.models.account import AccountCreate, Role, TokenCreate
 from radar.services import accounts
+from radar.services.access import SYSTEM
 
 _counter = itertools.count(1)
 
@@ -64,5 +65,5 @@ def issue_token(engine: Engine, role: Role, actor_ids: Sequence[uuid.UUID] = ())
             data=AccountCreate(name=f"{role} account", role=role, actor_ids=list(actor_ids)),
         )
         return accounts.create_token(
-            session, account_id=account.id, data=TokenCreate(name="test")
+            session, account_id=account.id, data=TokenCreate(name="test"), principal=SYSTEM
         ).token

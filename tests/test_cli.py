@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
@@ -135,6 +136,33 @@ def test_token_create_rejects_bad_arguments(
     assert "usage: radar token create" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("environment")
+@pytest.mark.parametrize(
+    ("trusted", "proxy_headers", "allowed"),
+    [
+        (None, False, []),
+        ("10.0.0.5, 192.168.0.0/24", True, ["10.0.0.5/32", "192.168.0.0/24"]),
+    ],
+)
+def test_serve_lets_uvicorn_believe_proxy_headers_only_from_trusted_proxies(
+    monkeypatch: pytest.MonkeyPatch,
+    trusted: str | None,
+    proxy_headers: bool,
+    allowed: list[str],
+) -> None:
+    """uvicorn on its own believes X-Forwarded-For from any loopback peer."""
+    if trusted is None:
+        monkeypatch.delenv("RADAR_TRUSTED_PROXIES", raising=False)
+    else:
+        monkeypatch.setenv("RADAR_TRUSTED_PROXIES", trusted)
+    runs: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append(options))
+    assert main(["serve", "--port", "8123"]) == 0
+    (options,) = runs
+    assert (options["proxy_headers"], options["forwarded_allow_ips"]) == (proxy_headers, allowed)
+    assert options["port"] == 8123
+
+
 def test_openapi_export_writes_the_document(tmp_path: Path) -> None:
     target = tmp_path / "openapi.json"
     assert main(["openapi", "--output", str(target)]) == 0
@@ -157,7 +185,9 @@ def test_radar_export_then_import_round_trips(
     assert main(["export", "actors", "--format", "jsonl", "--output", str(exported)]) == 0
     assert json.loads(exported.read_text(encoding="utf-8"))["external_id"] == "cli-1"
     assert main(["import", "actors", str(exported)]) == 0
-    assert "0 created, 0 updated, 1 unchanged, 0 invalid" in capsys.readouterr().out
+    assert "0 created, 0 updated, 1 unchanged, 0 superseded by a later row, 0 invalid" in (
+        capsys.readouterr().out
+    )
 
     broken = tmp_path / "broken.csv"
     broken.write_text("external_id,name,kind\ncli-2,,company\n", encoding="utf-8")

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from radar.db import alembic_config, make_engine, upgrade
+from radar.geo.privacy import shown_point
 from radar.models.action_field import ActionField
 from radar.models.actor import Actor
 from radar.models.base import metadata
@@ -80,4 +81,59 @@ def test_actors_written_before_resolved_terms_are_backfilled(database_url: str) 
         upgrade(engine)
         with engine.begin() as connection:
             connection.execute(actor.delete().where(actor.c.id == actor_id))
+        engine.dispose()
+
+
+def test_coarse_actors_shown_at_their_exact_point_are_shown_on_the_grid(
+    database_url: str,
+) -> None:
+    # As the actor table stood at 0012, written by hand: shown points as 0012 kept them, the
+    # exact point for a coarse location outside Germany.
+    actor = sa.table(
+        "actor",
+        *(sa.column(name) for name in ("name", "kind", "description", "country", "city")),
+        *(sa.column(name) for name in ("location_precision", "visibility", "search_text")),
+        sa.column("id", sa.Uuid),
+        *(sa.column(name, sa.JSON) for name in ("tags", "offers", "seeks")),
+        *(sa.column(name, UTCDateTime()) for name in ("created_at", "updated_at")),
+        sa.column("version", sa.Integer),
+        *(sa.column(name, sa.Float) for name in ("lat", "lon", "shown_lat", "shown_lon")),
+    )
+    paris = (48.8867, 2.3431)
+    ids = {precision: uuid.uuid4() for precision in ("city", "postcode", "exact")}
+    now = datetime.now(UTC)
+    common = {
+        "kind": "company", "description": "", "country": "FR", "city": "Paris",
+        "visibility": "public", "search_text": "", "tags": [], "offers": [], "seeks": [],
+        "created_at": now, "updated_at": now, "version": 1, "lat": paris[0], "lon": paris[1],
+        "shown_lat": paris[0], "shown_lon": paris[1],
+    }  # fmt: skip
+    engine = make_engine(database_url)
+    try:
+        command.downgrade(alembic_config(engine), "0012")
+        with engine.begin() as connection:
+            connection.execute(
+                actor.insert(),
+                [
+                    {
+                        **common, "id": actor_id, "name": f"Atelier {precision}",
+                        "location_precision": precision,
+                    }
+                    for precision, actor_id in ids.items()
+                ],
+            )  # fmt: skip
+        upgrade(engine)
+        with Session(engine) as session:
+            shown = {}
+            for precision, actor_id in ids.items():
+                stored = session.get(Actor, actor_id)
+                assert stored is not None
+                shown[precision] = (stored.shown_lat, stored.shown_lon)
+        assert shown["exact"] == paris
+        assert shown["city"] == shown_point("city", *paris, None, "Paris") != paris
+        assert shown["postcode"] == shown_point("postcode", *paris, None, "Paris") != paris
+    finally:
+        upgrade(engine)
+        with engine.begin() as connection:
+            connection.execute(actor.delete().where(actor.c.id.in_(ids.values())))
         engine.dispose()

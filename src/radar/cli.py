@@ -174,7 +174,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
+        # uvicorn's own default believes X-Forwarded-For and -Proto from any loopback peer:
+        # trust exactly the proxies the app trusts, and none when none are configured.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=[str(network) for network in settings.trusted_proxies],
     )
     return 0
 
@@ -211,6 +214,7 @@ def _demo(_args: argparse.Namespace, settings: Settings) -> int:
 
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     from radar.services import accounts
+    from radar.services.access import SYSTEM
 
     expires_at = (
         None if args.expires_in_days is None else utcnow() + timedelta(days=args.expires_in_days)
@@ -227,6 +231,7 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
                 session,
                 account_id=account.id,
                 data=TokenCreate(name="radar token create", expires_at=expires_at),
+                principal=SYSTEM,
             )
     except (RadarError, ValidationError) as error:
         for message in _messages(error):
@@ -274,7 +279,12 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"radar import: cannot read {args.file}: {error}", file=sys.stderr)
         return 1
     fmt = importer.detect_format(args.file.name)
-    records = list(importer.read_records(text, fmt, args.kind))
+    try:
+        records = importer.read_records(text, fmt, args.kind)
+    except InvalidInput as error:
+        for message in _messages(error):
+            print(f"radar import: {args.file}: {message}", file=sys.stderr)
+        return 1
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
@@ -295,8 +305,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{args.file}: {where}: {row_error.message}", file=sys.stderr)
     print(
         f"{args.kind}: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.invalid} invalid"
-        + (" (dry run: nothing written)" if args.dry_run else "")
+        f"{report.unchanged} unchanged, {report.superseded} superseded by a later row, "
+        f"{report.invalid} invalid" + (" (dry run: nothing written)" if args.dry_run else "")
     )
     return 1 if report.errors else 0
 
@@ -327,6 +337,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     from radar.models.match import MatchQuery
     from radar.services import match_pairs, matches
     from radar.services.access import SYSTEM
+    from radar.services.csv_cells import csv_row
     from radar.services.tuning import current_tuning
 
     engine = make_engine(settings.resolved_database_url())
@@ -374,7 +385,7 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
         else:
             writer = csv.DictWriter(out, fieldnames=list(_MATCH_COLUMNS))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(csv_row(row) for row in rows)
     finally:
         if args.output:
             out.close()

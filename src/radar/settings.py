@@ -1,10 +1,11 @@
 """Service configuration: one pydantic-settings class, read from RADAR_* environment variables."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -46,11 +47,32 @@ class Settings(BaseSettings):
         description="Let anonymous callers read public profiles, ideas, groups and news.",
     )
     rate_limit_per_minute: int = Field(
-        default=600, ge=0, description="Requests per minute per token (0: no limit)."
+        default=600,
+        ge=0,
+        description="Requests per minute per account, all its tokens together (0: no limit).",
     )
     anonymous_rate_limit_per_minute: int = Field(
         default=60, ge=0, description="Requests per minute per IP address without a token."
     )
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
+        default_factory=list,
+        description="Reverse proxies whose `X-Forwarded-For` is believed: IP addresses or CIDR "
+        "networks, comma-separated or as a JSON list, e.g. `10.0.0.5,192.168.0.0/24`. Only when "
+        "the direct peer is one of them is the client the rightmost address in the header that "
+        "is not (the leftmost, if all are); otherwise the client is the peer and the header is "
+        "ignored. Empty by default: no proxy, not even one on loopback, is trusted. `radar "
+        "serve` gives uvicorn the same list for its proxy headers (`X-Forwarded-Proto` too).",
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     event_feed_settle_seconds: float = Field(
         default=2.0,
         ge=0,

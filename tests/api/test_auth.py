@@ -5,19 +5,22 @@ import re
 import uuid
 from datetime import timedelta
 from functools import partial
+from ipaddress import ip_network
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
 
 from radar.api.app import create_app
 from radar.db import session_scope
 from radar.models.account import AccountCreate, ApiToken, Role, TokenCreate
 from radar.models.base import utcnow
+from radar.models.rate_limit import RateLimitWindow
 from radar.services import accounts, rate_limits
+from radar.services.access import SYSTEM
 from radar.settings import Settings
 from tests.conftest import ClientFactory
 from tests.factories import actor_body, create_actor, issue_token
@@ -37,6 +40,7 @@ def _new_token(engine: Engine, **token_fields: object) -> tuple[uuid.UUID, str]:
             session,
             account_id=account.id,
             data=TokenCreate.model_validate({"name": "auth test", **token_fields}),
+            principal=SYSTEM,
         )
     return created.id, created.token
 
@@ -139,7 +143,7 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("fixed_clock")
-def test_rate_limit_per_token_is_shared_by_two_app_instances(
+def test_rate_limit_per_account_is_shared_by_two_app_instances(
     settings: Settings, engine: Engine
 ) -> None:
     token = issue_token(engine, Role.member)
@@ -154,7 +158,21 @@ def test_rate_limit_per_token_is_shared_by_two_app_instances(
             assert client.get("/v1/me").status_code == 200
         _assert_too_many(first.get("/v1/me"))
         _assert_too_many(second.get("/v1/topics"))
-        assert other.get("/v1/me").status_code == 200  # counted per token
+        assert other.get("/v1/me").status_code == 200  # another account has its own budget
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_the_tokens_of_one_account_share_its_rate_limit(settings: Settings, engine: Engine) -> None:
+    """Minting more tokens buys no more requests."""
+    token = issue_token(engine, Role.member)
+    with _client(settings, engine, token, rate_limit_per_minute=3) as first:
+        account_id = first.get("/v1/me").json()["id"]
+        minted = first.post(f"/v1/accounts/{account_id}/tokens", json={"name": "second"})
+        assert minted.status_code == 201, minted.text
+        with _client(settings, engine, minted.json()["token"], rate_limit_per_minute=3) as second:
+            assert second.get("/v1/me").status_code == 200  # the account's third request
+            _assert_too_many(second.get("/v1/me"))
+            _assert_too_many(first.get("/v1/me"))
 
 
 @pytest.mark.usefixtures("fixed_clock")
@@ -231,3 +249,76 @@ def test_the_match_endpoint_counts_towards_the_rate_limit_and_varies_by_token(
         assert found.status_code == 200, found.text
         assert found.headers["vary"] == "Authorization"
         _assert_too_many(client.get(f"/v1/actors/{mine['id']}/matches"))
+
+
+def _counted_keys(engine: Engine) -> set[str]:
+    """The callers the rate limit counted: `ip:…` and `account:…` keys."""
+    with Session(engine) as session:
+        return set(session.execute(select(col(RateLimitWindow.key))).scalars())
+
+
+@pytest.mark.usefixtures("fixed_clock")
+@pytest.mark.parametrize(
+    ("trusted", "peer", "forwarded_for", "counted_as"),
+    [
+        ([], "127.0.0.1", "198.51.100.7", "127.0.0.1"),  # no proxy by default, not even loopback
+        (["10.0.0.0/8"], "192.0.2.1", "198.51.100.7", "192.0.2.1"),
+        (["10.0.0.0/8"], "10.1.2.3", "198.51.100.7", "198.51.100.7"),
+        (["10.0.0.0/8"], "10.1.2.3", "203.0.113.9, 198.51.100.7", "198.51.100.7"),
+        (
+            ["10.0.0.0/8", "192.0.2.5"],
+            "10.1.2.3",
+            "203.0.113.9, 198.51.100.7, 192.0.2.5",
+            "198.51.100.7",
+        ),
+        (["127.0.0.1"], "127.0.0.1", "2001:db8::7", "2001:db8::7"),
+    ],
+)
+def test_x_forwarded_for_counts_only_from_a_trusted_proxy(
+    settings: Settings,
+    engine: Engine,
+    trusted: list[str],
+    peer: str,
+    forwarded_for: str,
+    counted_as: str,
+) -> None:
+    app = create_app(
+        settings.model_copy(
+            update={
+                "public_read": True,
+                "anonymous_rate_limit_per_minute": 100,
+                "trusted_proxies": [ip_network(network) for network in trusted],
+            }
+        ),
+        engine=engine,
+    )
+    with TestClient(app, client=(peer, 40_000)) as anonymous:
+        response = anonymous.get("/v1/topics", headers={"X-Forwarded-For": forwarded_for})
+    assert response.status_code == 200, response.text
+    assert _counted_keys(engine) == {f"ip:{counted_as}"}
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget_and_cannot_forge_another(
+    settings: Settings, engine: Engine
+) -> None:
+    proxied = settings.model_copy(
+        update={
+            "public_read": True,
+            "anonymous_rate_limit_per_minute": 2,
+            "trusted_proxies": [ip_network("10.0.0.5")],
+        }
+    )
+    with TestClient(create_app(proxied, engine=engine), client=("10.0.0.5", 40_000)) as proxy:
+
+        def via_proxy(*hops: str) -> Response:
+            return proxy.get("/v1/topics", headers={"X-Forwarded-For": ", ".join(hops)})
+
+        assert via_proxy("198.51.100.7").status_code == 200
+        assert via_proxy("192.0.2.99", "198.51.100.7").status_code == 200  # forged hop ignored
+        _assert_too_many(via_proxy("203.0.113.1", "198.51.100.7"))
+        assert via_proxy("198.51.100.8").status_code == 200
+    with TestClient(create_app(proxied, engine=engine), client=("127.0.0.1", 40_000)) as local:
+        for forged in ("192.0.2.1", "192.0.2.2"):
+            assert local.get("/v1/topics", headers={"X-Forwarded-For": forged}).status_code == 200
+        _assert_too_many(local.get("/v1/topics", headers={"X-Forwarded-For": "192.0.2.3"}))

@@ -19,6 +19,7 @@ def test_admins_import_csv_and_json_lines_with_row_errors(client: TestClient) ->
         "created": 1,
         "updated": 0,
         "unchanged": 0,
+        "superseded": 0,
         "invalid": 1,
         "errors": [{"line": 3, "field": "name", "message": "Field required"}],
     }

@@ -66,6 +66,27 @@ def test_running_the_same_file_again_changes_nothing(engine: Engine, session: Se
     assert _count(session, Event) == events
 
 
+def test_a_file_naming_one_external_id_twice_imports_its_last_row_and_again_nothing(
+    engine: Engine, session: Session
+) -> None:
+    twice = (
+        "external_id,name,kind\n"
+        "d1,Erste Fassung GmbH,company\n"
+        "d2,Andere GmbH,company\n"
+        "d1,Letzte Fassung GmbH,company\n"
+    )
+    first = _import(engine, "actors", twice, batch_size=2)  # the repeat in the next batch
+    assert (first.created, first.updated, first.superseded, first.invalid) == (2, 0, 1, 0)
+    stored = session.execute(select(Actor).where(col(Actor.external_id) == "d1")).scalar_one()
+    assert stored.name == "Letzte Fassung GmbH"
+    events = _count(session, Event)
+
+    again = _import(engine, "actors", twice)
+
+    assert (again.created, again.updated, again.unchanged, again.superseded) == (0, 0, 2, 1)
+    assert _count(session, Event) == events
+
+
 def test_a_changed_row_updates_only_that_actor(engine: Engine, session: Session) -> None:
     _import(engine, "actors", ACTORS_CSV)
     changed = ACTORS_CSV.replace("Beta Institut", "Beta Institut für KI")
@@ -131,21 +152,6 @@ def test_a_row_the_bulk_write_refuses_falls_back_to_row_by_row_and_only_it_fails
     assert [(e.line, e.field) for e in report.errors] == [(3, "action_fields.0")]
     assert _count(session, Actor) == 2
     assert _count(session, Event) == 2
-
-
-def test_a_row_repeated_in_one_batch_updates_the_row_created_before_it(
-    engine: Engine, session: Session
-) -> None:
-    text = ACTORS_CSV.splitlines()[0] + "\n"
-    text += "c1,Erst GmbH,company,,,,Siegen,,public\n"
-    text += "c1,Dann GmbH,company,,,,Siegen,,public\n"
-
-    report = _import(engine, "actors", text)
-
-    assert (report.created, report.updated) == (1, 1)
-    session.rollback()
-    actor = session.execute(select(Actor)).scalar_one()
-    assert (actor.name, actor.version) == ("Dann GmbH", 2)
 
 
 def test_ideas_take_participants_by_external_id_the_first_as_lead(

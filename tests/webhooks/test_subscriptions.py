@@ -28,7 +28,32 @@ BLOCKED = {
     "IPv6 unique local": "fd00::1",
     "IPv4-mapped loopback": "::ffff:127.0.0.1",
     "unspecified": "0.0.0.0",
+    "6to4 of loopback": "2002:7f00:1::1",
 }
+# IPv6 forms that embed an IPv4 address or reach one through a relay: refused outright, whatever
+# they embed (the embedded address is in the name).
+TRANSITION = {
+    "6to4 of 10.0.0.1": "2002:a00:1::1",
+    "6to4 of 169.254.169.254": "2002:a9fe:a9fe::",
+    "6to4 of 8.8.8.8": "2002:808:808::1",
+    "Teredo": "2001::1",
+    "Teredo of 192.0.2.45 via 65.54.227.120": "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+    "NAT64 of 127.0.0.1": "64:ff9b::7f00:1",
+    "NAT64 of 169.254.169.254": "64:ff9b::a9fe:a9fe",
+    "NAT64 of 8.8.8.8": "64:ff9b::808:808",
+    "local-use NAT64 of 10.0.0.1": "64:ff9b:1::a00:1",
+    "local-use NAT64 of 8.8.8.8": "64:ff9b:1:0:808:808::",
+    "IPv4-mapped 10.0.0.1": "::ffff:10.0.0.1",
+    "IPv4-mapped 169.254.169.254": "::ffff:169.254.169.254",
+    "IPv4-mapped 8.8.8.8": "::ffff:8.8.8.8",
+    "IPv4-compatible 127.0.0.1": "::127.0.0.1",
+    "IPv4-compatible 10.0.0.1": "::10.0.0.1",
+    "IPv4-compatible 8.8.8.8": "::8.8.8.8",
+    "IPv4-translated 10.0.0.1": "::ffff:0:10.0.0.1",
+    "IPv4-translated 8.8.8.8": "::ffff:0:8.8.8.8",
+}
+# Public neighbours of those ranges stay open.
+PUBLIC = ["8.8.8.8", "2606:4700:4700::1111", "2001:4860:4860::8888", "2003::1", "2a00:1450::1"]
 
 
 def _guarded_client(
@@ -40,7 +65,9 @@ def _guarded_client(
     return TestClient(app, headers={"Authorization": f"Bearer {token}"})
 
 
-@pytest.mark.parametrize("address", list(BLOCKED.values()), ids=list(BLOCKED))
+@pytest.mark.parametrize(
+    "address", [*BLOCKED.values(), *TRANSITION.values()], ids=[*BLOCKED, *TRANSITION]
+)
 def test_every_non_public_address_class_is_refused_at_registration(
     settings: Settings, engine: Engine, address: str
 ) -> None:
@@ -157,5 +184,24 @@ def test_bad_subscriptions_are_problems_naming_the_field(
 def test_the_guard_classifies_addresses() -> None:
     for name, address in BLOCKED.items():
         assert ssrf.blocked(address), name
-    assert ssrf.blocked("8.8.8.8") is None
-    assert ssrf.blocked("2606:4700:4700::1111") is None
+    for address in PUBLIC:
+        assert ssrf.blocked(address) is None, address
+        host = f"[{address}]" if ":" in address else address
+        assert ssrf.check(f"https://{host}/in", allow_private=False).address == address
+
+
+@pytest.mark.parametrize(("name", "address"), list(TRANSITION.items()), ids=list(TRANSITION))
+def test_every_ipv6_transition_form_is_refused_in_a_literal_url_and_in_dns(
+    name: str, address: str
+) -> None:
+    reason = ssrf.blocked(address)
+    assert reason is not None
+    assert name.split()[0] in reason  # names the form: 6to4, Teredo, NAT64, IPv4-…
+    with pytest.raises(ssrf.UnsafeUrl, match="transition"):
+        ssrf.check(f"https://[{address}]:8443/in", allow_private=False)
+    with pytest.raises(ssrf.UnsafeUrl, match="transition"):
+        ssrf.check(
+            "https://hooks.example/in",
+            allow_private=False,
+            resolve=lambda host, port: ["93.184.215.14", address],
+        )

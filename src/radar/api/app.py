@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine
 from radar import __version__
 from radar.api.errors import install_error_handlers
 from radar.api.middleware import BodySizeLimit, ConcurrencyLimit
+from radar.api.nul_guard import RefuseNul
 from radar.api.routes import (
     accounts,
     actors,
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # The last added runs first: a slow upload is read in full before it takes a slot.
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RefuseNul)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

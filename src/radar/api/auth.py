@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
+from radar.api.client_address import client_address
 from radar.api.deps import SettingsDep
 from radar.api.errors import problems
 from radar.errors import TooManyRequests, Unauthorized
@@ -62,12 +63,13 @@ def authenticate(
             with engine.connect() as own:
                 principal, use_due = accounts.authenticate(own, secret=credentials.credentials)
     except Unauthorized:
-        _limit_rate(engine, _address_key(request), settings.anonymous_rate_limit_per_minute)
+        _limit_address(engine, request, settings)
         raise
     if principal.token_id is None:
-        _limit_rate(engine, _address_key(request), settings.anonymous_rate_limit_per_minute)
+        _limit_address(engine, request, settings)
     else:
-        _limit_rate(engine, f"token:{principal.token_id}", settings.rate_limit_per_minute)
+        # Per account, not per token: minting more tokens must not buy more requests.
+        _limit_rate(engine, f"account:{principal.account_id}", settings.rate_limit_per_minute)
         # Only when due (once a minute per token): no write on every request.
         if use_due:
             with engine.begin() as connection:
@@ -77,8 +79,9 @@ def authenticate(
     return principal
 
 
-def _address_key(request: Request) -> str:
-    return f"ip:{request.client.host if request.client else 'unknown'}"
+def _limit_address(engine: Engine, request: Request, settings: Settings) -> None:
+    key = f"ip:{client_address(request, settings.trusted_proxies)}"
+    _limit_rate(engine, key, settings.anonymous_rate_limit_per_minute)
 
 
 def _limit_rate(engine: Engine, key: str, limit: int) -> None:

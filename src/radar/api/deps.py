@@ -5,7 +5,6 @@ thread pool, a hop that costs more than such a dependency does."""
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Annotated
 
 from anyio import CancelScope
@@ -16,6 +15,7 @@ from sqlmodel import Session
 from radar.db import close_session, open_session
 from radar.errors import FieldError, InvalidInput
 from radar.geo.base import Geocoder
+from radar.models.base import UtcDateTime
 from radar.services.common import MAX_LIMIT, PageRequest
 from radar.services.geocoding import configured_geocoder
 from radar.settings import Settings
@@ -67,21 +67,14 @@ PageDep = Annotated[PageRequest, Depends(get_page)]
 
 async def get_updated_since(
     updated_since: Annotated[
-        datetime | None,
+        UtcDateTime | None,
         Query(description="Only items changed at or after this time (ISO 8601; UTC if no zone)."),
     ] = None,
-) -> datetime | None:
-    return as_utc(updated_since)
+) -> UtcDateTime | None:
+    return updated_since
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """A query time in UTC; a time without a zone is read as UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
-UpdatedSinceDep = Annotated[datetime | None, Depends(get_updated_since)]
+UpdatedSinceDep = Annotated[UtcDateTime | None, Depends(get_updated_since)]
 
 _ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
 _IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"\d+")\s*$'

@@ -28,6 +28,10 @@ _GRID = 10
 # A place named like the address's city counts as "that city" within this distance of its
 # postcode; postcode areas of one municipality lie well inside it.
 _SAME_PLACE_KM = 25.0
+# The reach of the centroids that location privacy rounds to: a point further than this from
+# every postcode centroid (or every place) lies outside the areas the gazetteer knows.
+POSTCODE_AREA_KM = 15.0
+PLACE_AREA_KM = _SAME_PLACE_KM
 _PARENTHESIS = re.compile(r"\s*\(([^)]*)\)\s*")
 # "Menden (Sauerland)", "Wickede (Ruhr)", "Frankfurt am Main", "Halle/Saale": the main name
 # and the qualifier each address spells differently.
@@ -249,24 +253,28 @@ class Gazetteer:
 
     def postcode_centroid(
         self, postcode: str | None, lat: float, lon: float
-    ) -> tuple[float, float]:
-        """The centroid of the postcode area: of `postcode` when known, else of the one nearest
-        to the point."""
-        pc = self.postcodes.get((postcode or "").strip()) or self.nearest_postcode(lat, lon)
-        return (pc.lat, pc.lon) if pc is not None else (lat, lon)
+    ) -> tuple[float, float] | None:
+        """The centroid of the postcode area `postcode` when known, else of the one nearest to
+        the point, whichever first lies within `POSTCODE_AREA_KM` of the point; None when
+        neither does (outside Germany)."""
+        for pc in (self.postcodes.get((postcode or "").strip()), self.nearest_postcode(lat, lon)):
+            if pc is not None and distance_km(pc.lat, pc.lon, lat, lon) <= POSTCODE_AREA_KM:
+                return pc.lat, pc.lon
+        return None
 
-    def city_centroid(self, city: str | None, lat: float, lon: float) -> tuple[float, float]:
+    def city_centroid(self, city: str | None, lat: float, lon: float) -> tuple[float, float] | None:
         """The centre of the place `city` nearest to the point, else of the municipality
-        nearest to it: the coordinates shown for a city-precision location."""
+        nearest to it, within `PLACE_AREA_KM` of the point: the coordinates shown for a
+        city-precision location; None when there is none (outside Germany)."""
         named = [
-            p for p in self._lookup(city) if distance_km(p.lat, p.lon, lat, lon) < _SAME_PLACE_KM
+            p for p in self._lookup(city) if distance_km(p.lat, p.lon, lat, lon) < PLACE_AREA_KM
         ]
         if named:
             place = min(named, key=lambda p: distance_km(p.lat, p.lon, lat, lon))
         else:
             found = _nearest(self._place_grid, lat, lon, keep=lambda p: p.main)
-            if found is None:
-                return lat, lon
+            if found is None or distance_km(found.lat, found.lon, lat, lon) >= PLACE_AREA_KM:
+                return None
             place = found
         return place.lat, place.lon
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from radar.models.base import InputModel, Page, enum_type, new_id, utcnow
+from radar.models.base import AwareUtcDateTime, InputModel, Name, Page, enum_type, new_id, utcnow
 
 
 class Role(StrEnum):
@@ -55,6 +55,7 @@ class ApiToken(SQLModel, table=True):
 
 
 class AccountCreate(AccountBase, InputModel):
+    name: Name
     actor_ids: list[uuid.UUID] = Field(
         default_factory=list, max_length=100, description="Actors this account manages."
     )
@@ -67,8 +68,12 @@ class AccountPublic(AccountBase):
 
 
 class TokenCreate(InputModel):
-    name: str = Field(min_length=1, max_length=200)
-    expires_at: datetime | None = Field(default=None, description="Never expires when absent.")
+    name: Name
+    expires_at: AwareUtcDateTime | None = Field(
+        default=None,
+        description="The timezone is required. Minted with a token that expires, at the latest "
+        "when that token does (and then when absent); otherwise never expires when absent.",
+    )
 
 
 class TokenPublic(SQLModel):

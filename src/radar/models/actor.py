@@ -16,6 +16,7 @@ from radar.models.base import (
     GeocodeFields,
     InputModel,
     LocationFields,
+    Name,
     Page,
     Slug,
     Tag,
@@ -149,6 +150,7 @@ def _keep_shown_location(mapper: object, connection: object, actor: Actor) -> No
 
 
 class ActorCreate(ActorBase, InputModel):
+    name: Name
     external_id: ExternalId | None = None
     topics: list[Slug] = Field(default_factory=list, max_length=MAX_TOPICS)
     action_fields: list[Slug] = Field(default_factory=list, max_length=10)
@@ -159,7 +161,7 @@ class ActorCreate(ActorBase, InputModel):
 
 class ActorUpdate(UpdateModel):
     # A default of None on a non-optional type: the field may be left out, but not set to null.
-    name: str = Field(default=None, min_length=1, max_length=200)
+    name: Name = Field(default=None)
     kind: ActorKind = Field(default=None)
     description: str = Field(default=None, max_length=10_000)
     website: str | None = Field(

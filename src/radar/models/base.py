@@ -1,12 +1,19 @@
 """Shared column types, enums helpers and bounded input types used by every model."""
 
+import unicodedata
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
@@ -28,6 +35,76 @@ MAX_TAGS = 50
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+NUL = "\x00"
+NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+# Characters Unicode classes as letters or symbols that still render as blank space.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+# Spaces, controls, format characters (zero-width space and joiners, word joiner, BOM), and
+# combining marks, which show nothing without a base character.
+_UNSEEN_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me"})
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a string, or any string inside a list or mapping (keys too), holds a NUL
+    character, which PostgreSQL cannot store in text."""
+    pending = [value]
+    while pending:  # a loop, not recursion: a deeply nested body must not exhaust the stack
+        item = pending.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            pending.extend(item)
+    return False
+
+
+def _blank_edge(character: str) -> bool:
+    return (
+        character.isspace() or unicodedata.category(character) == "Cf" or character in _BLANK_GLYPHS
+    )
+
+
+def _seen(character: str) -> bool:
+    return (
+        unicodedata.category(character) not in _UNSEEN_CATEGORIES and character not in _BLANK_GLYPHS
+    )
+
+
+def visible_name(value: str) -> str:
+    """A name without the spaces and invisible characters around it; it must show at least one
+    visible character (not only spaces, zero-width or other format characters)."""
+    start, end = 0, len(value)
+    while start < end and _blank_edge(value[start]):
+        start += 1
+    while end > start and _blank_edge(value[end - 1]):
+        end -= 1
+    name = value[start:end]
+    if not any(_seen(character) for character in name):
+        raise PydanticCustomError("invisible_name", "must contain at least one visible character")
+    return name
+
+
+def in_utc(moment: datetime) -> datetime:
+    """The same instant in UTC (a time without a zone is read as UTC); refused when it falls
+    outside the years 1 to 9999 in UTC, e.g. `9999-12-31T23:59:59-14:00`."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(
+            "datetime_out_of_range", "in UTC this time falls outside the years 1 to 9999"
+        ) from None
+
+
+# The name or title of an actor, idea, group, news item, account or token.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(visible_name)]
+UtcDateTime = Annotated[datetime, AfterValidator(in_utc)]
+AwareUtcDateTime = Annotated[AwareDatetime, AfterValidator(in_utc)]
 
 
 def utcnow() -> datetime:
@@ -53,9 +130,17 @@ def enum_type(enum_cls: type[StrEnum]) -> sa.Enum:
 
 
 class InputModel(SQLModel):
-    """A request body: unknown fields are rejected."""
+    """A request body: unknown fields are rejected, and so is a NUL character in any string,
+    at any depth."""
 
     model_config = {"extra": "forbid"}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if holds_nul(value):
+            raise PydanticCustomError("nul_character", NUL_MESSAGE)
+        return value
 
 
 class UpdateModel(InputModel):

@@ -42,6 +42,6 @@ class EventPublic(SQLModel):
 class EventsPage(SQLModel):
     data: list[EventPublic]
     next_after: int = Field(
-        description="The cursor for the next request: the `seq` of the last event returned, or "
-        "the `after` given when nothing new was there."
+        description="The cursor for the next request: the `seq` of the last event read (returned, "
+        "or left out as not for you), or the `after` given when nothing new was there."
     )

@@ -11,6 +11,7 @@ from radar.models.action_field import ActionField
 from radar.models.base import (
     MAX_TOPICS,
     InputModel,
+    Name,
     Page,
     Slug,
     UpdateModel,
@@ -93,6 +94,7 @@ class WorkingGroup(WorkingGroupBase, table=True):
 
 
 class WorkingGroupCreate(WorkingGroupBase, InputModel):
+    name: Name
     topics: list[Slug] = Field(default_factory=list, max_length=MAX_TOPICS)
     action_fields: list[Slug] = Field(default_factory=list, max_length=10)
     founder_id: uuid.UUID | None = Field(
@@ -102,7 +104,7 @@ class WorkingGroupCreate(WorkingGroupBase, InputModel):
 
 class WorkingGroupUpdate(UpdateModel):
     # A default of None on a non-optional type: the field may be left out, but not set to null.
-    name: str = Field(default=None, min_length=1, max_length=200)
+    name: Name = Field(default=None)
     description: str = Field(default=None, max_length=10_000)
     join_policy: JoinPolicy = Field(default=None)
     topics: list[Slug] = Field(default=None, max_length=MAX_TOPICS)

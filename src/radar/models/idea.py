@@ -3,6 +3,7 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
@@ -17,6 +18,7 @@ from radar.models.base import (
     GeocodeFields,
     InputModel,
     LocationFields,
+    Name,
     Page,
     Slug,
     Tag,
@@ -44,6 +46,9 @@ class IdeaStatus(StrEnum):
 class ParticipantRole(StrEnum):
     lead = "lead"
     partner = "partner"
+
+
+ParticipantStatus = Literal["active", "invited"]
 
 
 class IdeaTopic(SQLModel, table=True):
@@ -123,9 +128,15 @@ class ParticipantPublic(SQLModel):
     actor_id: uuid.UUID
     role: ParticipantRole
     joined_at: datetime
+    status: ParticipantStatus = Field(
+        default="active",
+        description="`active`: takes part; `invited`: asked to take part (or to lead) by the "
+        "idea's owner, and does so once its managers accept the invitation.",
+    )
 
 
 class IdeaCreate(IdeaBase, InputModel):
+    title: Name
     external_id: ExternalId | None = None
     topics: list[Slug] = Field(default_factory=list, max_length=MAX_TOPICS)
     action_fields: list[Slug] = Field(default_factory=list, max_length=10)
@@ -137,7 +148,7 @@ class IdeaCreate(IdeaBase, InputModel):
 
 class IdeaUpdate(UpdateModel, DateRange):
     # A default of None on a non-optional type: the field may be left out, but not set to null.
-    title: str = Field(default=None, min_length=1, max_length=200)
+    title: Name = Field(default=None)
     summary: str = Field(default=None, max_length=10_000)
     kind: IdeaKind = Field(default=None)
     status: IdeaStatus = Field(default=None)
@@ -179,3 +190,26 @@ class IdeaPublic(IdeaBase, GeocodeFields):
 
 class IdeasPublic(Page):
     data: list[IdeaPublic]
+
+
+class IdeaInvitation(SQLModel, table=True):
+    """An actor asked to take part in an idea (or to lead it) by someone who does not manage
+    it: it takes part once its managers accept."""
+
+    __tablename__ = "idea_invitation"
+
+    idea_id: uuid.UUID = Field(foreign_key="idea.id", primary_key=True, ondelete="CASCADE")
+    actor_id: uuid.UUID = Field(
+        foreign_key="actor.id", primary_key=True, ondelete="CASCADE", index=True
+    )
+    role: ParticipantRole = Field(
+        default=ParticipantRole.partner, sa_type=enum_type(ParticipantRole)
+    )
+    invited_at: datetime = Field(default_factory=utcnow)
+
+
+class InvitationPublic(SQLModel):
+    idea_id: uuid.UUID
+    actor_id: uuid.UUID
+    role: ParticipantRole
+    invited_at: datetime

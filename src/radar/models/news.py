@@ -4,10 +4,19 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from pydantic import AwareDatetime
 from sqlmodel import Field, Relationship, SQLModel
 
-from radar.models.base import MAX_TOPICS, InputModel, Page, Slug, UpdateModel, new_id, utcnow
+from radar.models.base import (
+    MAX_TOPICS,
+    AwareUtcDateTime,
+    InputModel,
+    Name,
+    Page,
+    Slug,
+    UpdateModel,
+    new_id,
+    utcnow,
+)
 from radar.models.topic import Topic
 
 
@@ -40,7 +49,8 @@ class News(NewsBase, table=True):
 
 
 class NewsCreate(NewsBase, InputModel):
-    published_at: AwareDatetime | None = Field(
+    title: Name
+    published_at: AwareUtcDateTime | None = Field(
         default=None, description="Defaults to now; the timezone is required."
     )
     topics: list[Slug] = Field(default_factory=list, max_length=MAX_TOPICS)
@@ -48,10 +58,10 @@ class NewsCreate(NewsBase, InputModel):
 
 class NewsUpdate(UpdateModel):
     # A default of None on a non-optional type: the field may be left out, but not set to null.
-    title: str = Field(default=None, min_length=1, max_length=200)
+    title: Name = Field(default=None)
     body: str = Field(default=None, max_length=50_000)
     author_id: uuid.UUID | None = None
-    published_at: AwareDatetime = Field(default=None)
+    published_at: AwareUtcDateTime = Field(default=None)
     topics: list[Slug] = Field(default=None, max_length=MAX_TOPICS)
 
 

@@ -1,15 +1,16 @@
 """Who is asking, and what they may see and change: the one place access rules live."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlmodel import Session, col
 
 from radar.errors import Forbidden, NotFound, Unauthorized
 from radar.models.account import Role
-from radar.models.actor import Actor, Visibility
+from radar.models.actor import Actor, LocationPrecision, Visibility
 
 WRITER_ROLES = frozenset({Role.admin, Role.member})
 # Personal contact data is for people inside the cluster, never for public or partner outputs.
@@ -77,6 +78,42 @@ def can_see(principal: Principal, actor_id: uuid.UUID, visibility: Visibility) -
     if visibility is Visibility.public or principal.manages(actor_id):
         return True
     return visibility is Visibility.members and not principal.is_anonymous
+
+
+# What each location precision withholds from those who do not manage the actor (lat and lon
+# of the coarse ones are replaced by the shown point).
+WITHHELD_ADDRESS: dict[LocationPrecision, tuple[str, ...]] = {
+    LocationPrecision.exact: (),
+    LocationPrecision.postcode: ("street",),
+    LocationPrecision.city: ("street", "postcode"),
+    LocationPrecision.hidden: ("street", "postcode", "lat", "lon"),
+}
+PERSONAL_FIELDS = ("contact_email", "contact_phone")
+
+
+def actor_seen(
+    principal: Principal,
+    *,
+    actor_id: uuid.UUID,
+    visibility: Visibility,
+    precision: LocationPrecision,
+    shown: Callable[[], tuple[float, float] | None],
+) -> dict[str, Any] | None:
+    """What `principal` may see of an actor: None when it may not see the actor at all, else
+    the fields of the actor's full view to replace — contacts for all but cluster insiders, the
+    address at the actor's precision and the point `shown()` (its shown location) for all but
+    its managers and admins. Every channel that shows an actor shapes it by this: REST reads,
+    the event feed and webhook payloads."""
+    if not can_see(principal, actor_id, visibility):
+        return None
+    withheld: dict[str, Any] = {}
+    if not sees_contacts(principal, actor_id):
+        withheld.update(dict.fromkeys(PERSONAL_FIELDS))
+    if not principal.manages(actor_id):
+        withheld.update(dict.fromkeys(WITHHELD_ADDRESS[precision]))
+        if precision is not LocationPrecision.exact and (point := shown()) is not None:
+            withheld.update(lat=point[0], lon=point[1])
+    return withheld
 
 
 def visible_actors(principal: Principal) -> ColumnElement[bool]:

@@ -6,10 +6,10 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlmodel import Session, col
 
-from radar.errors import FieldError, InvalidInput, NotFound, Unauthorized
+from radar.errors import Conflict, FieldError, InvalidInput, NotFound, Unauthorized
 from radar.models.account import (
     Account,
     AccountActor,
@@ -25,7 +25,7 @@ from radar.models.account import (
 )
 from radar.models.actor import Actor
 from radar.models.base import utcnow
-from radar.services.access import Principal, require_signed_in
+from radar.services.access import SYSTEM, Principal, require_signed_in
 from radar.services.common import PageRequest, fetch_page
 
 TOKEN_PREFIX = "radar_"
@@ -33,6 +33,9 @@ TOKEN_PREFIX = "radar_"
 # request for nothing.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 DEMO_ACCOUNTS = {Role.admin: "Demo admin", Role.member: "Demo member"}
+# Tokens a non-admin account may hold at once (neither revoked nor expired): enough for every
+# device and integration, few enough that no one hoards them.
+MAX_ACTIVE_TOKENS = 20
 
 
 def digest(token: str) -> str:
@@ -65,8 +68,8 @@ def managed_actor_ids(session: Session, *, account_id: uuid.UUID) -> list[uuid.U
     )
 
 
-def get_account(session: Session, *, account_id: uuid.UUID) -> Account:
-    account = session.get(Account, account_id)
+def get_account(session: Session, *, account_id: uuid.UUID, for_update: bool = False) -> Account:
+    account = session.get(Account, account_id, with_for_update=for_update)
     if account is None:
         raise NotFound(f"No account with id {account_id}")
     return account
@@ -129,20 +132,74 @@ def revoke_actor(session: Session, *, account_id: uuid.UUID, actor_id: uuid.UUID
     session.flush()
 
 
-def create_token(session: Session, *, account_id: uuid.UUID, data: TokenCreate) -> TokenCreated:
-    """A new bearer token for the account; the only time its secret is returned."""
-    get_account(session, account_id=account_id)
+def create_token(
+    session: Session, *, account_id: uuid.UUID, data: TokenCreate, principal: Principal
+) -> TokenCreated:
+    """A new bearer token for the account; the only time its secret is returned.
+
+    A token minted with a token never outlives it (its expiry by default, 422 beyond), and a
+    non-admin account holds at most MAX_ACTIVE_TOKENS that are neither revoked nor expired
+    (409): tokens cannot escape an expiry or multiply. The service itself (`principal` without
+    a token: the command line, the demo loader) mints freely."""
+    # The lock serialises mints for one account, so that two at once cannot pass the cap.
+    account = get_account(session, account_id=account_id, for_update=True)
     if data.expires_at is not None and data.expires_at.utcoffset() is None:
         raise InvalidInput(
             [FieldError(loc=("body", "expires_at"), message="expires_at needs a timezone")]
         )
+    expires_at = data.expires_at
+    if principal.token_id is not None:
+        expires_at = _bounded_expiry(session, expires_at, minting_token_id=principal.token_id)
+        if account.role is not Role.admin:
+            _check_active_tokens(session, account_id=account_id)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        account_id=account_id, name=data.name, digest=digest(secret), expires_at=data.expires_at
+        account_id=account_id, name=data.name, digest=digest(secret), expires_at=expires_at
     )
     session.add(token)
     session.flush()
     return TokenCreated.model_validate(token, update={"token": secret})
+
+
+def _bounded_expiry(
+    session: Session, expires_at: datetime | None, *, minting_token_id: uuid.UUID
+) -> datetime | None:
+    """The expiry of a token minted by another: at the latest the minting token's."""
+    minting = session.get(ApiToken, minting_token_id)
+    limit = None if minting is None or minting.expires_at is None else _aware(minting.expires_at)
+    if limit is None or expires_at is None:
+        return expires_at or limit
+    if expires_at > limit:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("body", "expires_at"),
+                    message="A token may not outlive the token that creates it: expires_at "
+                    f"is at the latest {limit.isoformat()}",
+                )
+            ]
+        )
+    return expires_at
+
+
+def _check_active_tokens(session: Session, *, account_id: uuid.UUID) -> None:
+    """409 when the account already holds MAX_ACTIVE_TOKENS usable tokens."""
+    now = utcnow()
+    active = session.execute(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(
+            col(ApiToken.account_id) == account_id,
+            col(ApiToken.revoked_at).is_(None),
+            col(ApiToken.expires_at).is_(None) | (col(ApiToken.expires_at) > now),
+        )
+    ).scalar_one()
+    if active >= MAX_ACTIVE_TOKENS:
+        raise Conflict(
+            f"The account already holds {MAX_ACTIVE_TOKENS} active tokens, the most it may; "
+            "revoke one (DELETE /v1/accounts/{account_id}/tokens/{token_id}) first",
+            max_active_tokens=MAX_ACTIVE_TOKENS,
+        )
 
 
 def list_tokens(session: Session, *, account_id: uuid.UUID, page: PageRequest) -> TokensPublic:
@@ -255,5 +312,7 @@ def ensure_demo_accounts(
         )
         if role is Role.member:
             grant_actor(session, account_id=account_id, actor_id=member_actor_id)
-        tokens[role] = create_token(session, account_id=account_id, data=TokenCreate(name="demo"))
+        tokens[role] = create_token(
+            session, account_id=account_id, data=TokenCreate(name="demo"), principal=SYSTEM
+        )
     return tokens

@@ -26,7 +26,6 @@ from radar.models.actor import (
     ActorsPublic,
     ActorTopic,
     ActorUpdate,
-    LocationPrecision,
     Visibility,
 )
 from radar.models.base import utcnow
@@ -38,11 +37,11 @@ from radar.services import geocoding, ideas, memberships, news, taxonomy, vocabu
 from radar.services.access import (
     SYSTEM,
     Principal,
+    actor_seen,
     ensure_visible,
     require_manager,
     require_signed_in,
     require_writer,
-    sees_contacts,
     visible_actors,
 )
 from radar.services.common import (
@@ -57,6 +56,7 @@ from radar.services.common import (
     touch,
     updated_since_filter,
 )
+from radar.services.erasure import erase_actor_traces, tombstone
 from radar.services.events import record_event, record_events
 from radar.services.proximity import Near, box_prefilter, rank_by_distance
 
@@ -69,15 +69,9 @@ ACTOR_SORTS = {
 _LINKED_FIELDS = {"topics", "action_fields"}
 # Free-term lists and the columns holding the taxonomy topic of each of their terms.
 _TERM_TOPICS = {"offers": "offer_topics", "seeks": "seek_topics", "tags": "tag_topics"}
+
+
 # Address fields withheld from everyone but managers and admins, per location precision.
-_WITHHELD_ADDRESS = {
-    LocationPrecision.exact: (),
-    LocationPrecision.postcode: ("street",),
-    LocationPrecision.city: ("street", "postcode"),
-    LocationPrecision.hidden: ("street", "postcode", "lat", "lon"),
-}
-
-
 class ManagerRef(SQLModel):
     account_id: uuid.UUID
     name: str
@@ -120,25 +114,23 @@ class ActorExport(SQLModel):
 
 
 def actor_public(actor: Actor, principal: Principal) -> ActorPublic:
-    """The API shape of an actor as `principal` may see it: contacts for cluster insiders only,
-    the location at the actor's precision for all but its managers and admins."""
-    shaped: dict[str, Any] = {
-        "topics": sorted(topic.slug for topic in actor.topics),
-        "action_fields": sorted(field.slug for field in actor.action_fields),
-    }
-    if not sees_contacts(principal, actor.id):
-        shaped.update(contact_email=None, contact_phone=None)
-    if not principal.manages(actor.id):
-        shaped.update(_coarse_location(actor))
-    return ActorPublic.model_validate(actor, update=shaped)
-
-
-def _coarse_location(actor: Actor) -> dict[str, Any]:
-    shaped: dict[str, Any] = dict.fromkeys(_WITHHELD_ADDRESS[actor.location_precision])
-    point = actor.shown_location()
-    if point is not None:
-        shaped.update(lat=point[0], lon=point[1])
-    return shaped
+    """The API shape of an actor as `principal` may see it (see `access.actor_seen`): contacts
+    for cluster insiders only, the location at the actor's precision for all but its managers
+    and admins. 404 when it may not see the actor at all."""
+    seen = actor_seen(
+        principal,
+        actor_id=actor.id,
+        visibility=actor.visibility,
+        precision=actor.location_precision,
+        shown=actor.shown_location,
+    )
+    if seen is None:
+        raise NotFound(f"No actor with id {actor.id}")
+    seen.update(
+        topics=sorted(topic.slug for topic in actor.topics),
+        action_fields=sorted(field.slug for field in actor.action_fields),
+    )
+    return ActorPublic.model_validate(actor, update=seen)
 
 
 def get_actor(session: Session, *, actor_id: uuid.UUID, for_update: bool = False) -> Actor:
@@ -443,16 +435,27 @@ def delete_actor(
 ) -> None:
     """Delete an actor and its links (participations, memberships, managers); its ideas and
     news stay without an owner. Each changed idea, group and news item gets a new version and
-    its event (the database cascades are only a safety net); then records `actor.deleted`."""
+    its event (the database cascades are only a safety net); then scrubs the actor from stored
+    events and webhook deliveries (`erasure`) and records `actor.deleted` with its id only."""
     actor = _managed_actor(session, actor_id=actor_id, principal=principal)
     check_version(current=actor.version, expected=expected_version)
-    snapshot = actor_public(actor, SYSTEM)
-    ideas.detach_actor(session, actor_id=actor.id)
-    memberships.detach_actor(session, actor_id=actor.id)
-    news.detach_author(session, actor_id=actor.id)
+    actor_id, name = actor.id, actor.name
+    private = actor.visibility is Visibility.private
+    ideas.detach_actor(session, actor_id=actor_id)
+    memberships.detach_actor(session, actor_id=actor_id)
+    news.detach_author(session, actor_id=actor_id)
     session.delete(actor)
     session.flush()
-    _record(session, "actor.deleted", snapshot)
+    # The erasure reaches stored events and webhook deliveries; what stays is the id.
+    erase_actor_traces(session, actor_id=actor_id, name=name)
+    record_event(
+        session,
+        type="actor.deleted",
+        entity_type="actor",
+        entity_id=actor_id,
+        payload=tombstone(actor_id),
+        private=private,
+    )
 
 
 def export_actor(session: Session, *, actor_id: uuid.UUID, principal: Principal) -> ActorExport:

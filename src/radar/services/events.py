@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from radar.models.base import new_id, utcnow
 from radar.models.event import Event, EventPublic, EventsPage
 from radar.services.access import Principal, require_signed_in
+from radar.services.event_views import EventReader, actor_states, referenced_actors
 from radar.webhooks import outbox
 from radar.webhooks.outbox import OutgoingEvent
 
@@ -40,7 +41,11 @@ def record_event(
     session.add(event)
     outbox.queue_deliveries(
         session,
-        [OutgoingEvent(event.id, type, event.created_at, event.payload, private)],
+        [
+            OutgoingEvent(
+                event.id, type, event.created_at, event.payload, private, entity_type, entity_id
+            )
+        ],
     )
     return event
 
@@ -72,7 +77,12 @@ def record_events(
     session.execute(sa.insert(Event), rows)
     outbox.queue_deliveries(
         session,
-        [OutgoingEvent(r["id"], type, now, r["payload"], r["private"]) for r in rows],
+        [
+            OutgoingEvent(
+                r["id"], type, now, r["payload"], r["private"], entity_type, r["entity_id"]
+            )
+            for r in rows
+        ],
     )
 
 
@@ -92,7 +102,9 @@ def list_events(
     entity_id: uuid.UUID | None = None,
 ) -> EventsPage:
     """Events after the cursor `after`, oldest first; `types` entries may end in `.*`. For
-    signed-in callers only; private events (of private profiles) for admins only.
+    signed-in callers only, each shaped as a REST read would show it to the caller (see
+    `event_views`): events about what the caller may not see are left out (private profiles'
+    for all but admins and their managers), and `next_after` moves past them.
 
     Only events older than `settle` are returned: a transaction that took its sequence number
     earlier but committed later is then already visible, so a reader never skips it."""
@@ -115,10 +127,23 @@ def list_events(
             )
         )
     if not principal.is_admin:
-        statement = statement.where(col(Event.private).is_(False))
+        managed = (
+            col(Event.entity_id).in_(principal.actor_ids) if principal.actor_ids else sa.false()
+        )
+        statement = statement.where(sa.or_(col(Event.private).is_(False), managed))
     if entity_type is not None:
         statement = statement.where(col(Event.entity_type) == entity_type)
     if entity_id is not None:
         statement = statement.where(col(Event.entity_id) == entity_id)
-    events = [EventPublic.model_validate(event) for event in session.execute(statement).scalars()]
-    return EventsPage(data=events, next_after=events[-1].seq if events else after)
+    rows = session.execute(statement).scalars().all()
+    named: set[uuid.UUID] = set()
+    for row in rows:
+        named |= referenced_actors(row.entity_type, row.entity_id, row.payload)
+    reader = EventReader(principal, actor_states(session, named))
+    events = []
+    for row in rows:
+        shaped = reader.shape(row.entity_type, row.entity_id, row.payload)
+        if shaped is not None:
+            events.append(EventPublic.model_validate(row, update={"payload": shaped}))
+    # Past the last event read, shown or not: a reader never reads the left-out ones again.
+    return EventsPage(data=events, next_after=rows[-1].seq or after if rows else after)

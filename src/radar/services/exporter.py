@@ -19,6 +19,7 @@ from radar.models.group import GroupMember, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, ParticipantRole
 from radar.services.access import Principal, visible_actors
 from radar.services.actors import actor_public
+from radar.services.csv_cells import csv_row
 from radar.services.importer import COLUMNS
 
 Entity = Literal["actors", "ideas", "groups"]
@@ -137,12 +138,7 @@ def _csv(rows: Iterator[dict[str, Any]], names: tuple[str, ...]) -> Iterator[str
     writer = csv.DictWriter(buffer, fieldnames=list(names), extrasaction="ignore")
     writer.writeheader()
     for count, row in enumerate(rows, start=1):
-        writer.writerow(
-            {
-                key: ";".join(map(str, value)) if isinstance(value, list) else value
-                for key, value in row.items()
-            }
-        )
+        writer.writerow(csv_row(row))
         if count % BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)

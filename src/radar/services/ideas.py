@@ -99,7 +99,9 @@ def create_idea(
     geocoder: Geocoder | None = None,
 ) -> IdeaPublic:
     """Create an idea from validated input; records `idea.created`. Members create ideas for
-    an owner they manage; admins for any owner, or none."""
+    an owner they manage; admins for any owner, or none. Participants the caller does not
+    manage (short of an admin) are invited, not added: they take part once their managers
+    accept (`GET /v1/ideas/{id}/invitations`)."""
     require_own_actor(principal, data.owner_id, field="owner_id")
     ensure_unique_external_id(session, Idea, data.external_id)
     topics = taxonomy.resolve_topics(session, data.topics, loc=("body", "topics"))
@@ -117,15 +119,22 @@ def create_idea(
     idea.action_fields = action_fields
     idea.seeking_topics = seeking_topics
     idea.seeking_kinds = [kind.value for kind in data.seeking_kinds]
+    consenting = [p for p in data.participants if principal.manages(p.actor_id)]
     idea.participants = [
         IdeaParticipant(idea_id=idea.id, actor_id=participant.actor_id, role=participant.role)
-        for participant in data.participants
+        for participant in consenting
     ]
     geocoding.locate_on_write(session, idea, changed=data.model_fields_set, geocoder=geocoder)
     _refresh_search_text(idea)
     session.add(idea)
     flush_or_conflict(session, "idea")
     _record(session, "idea.created", idea_public(idea))
+    if len(consenting) < len(data.participants):
+        from radar.services.participants import invite  # participants builds on this module
+
+        for participant in data.participants:
+            if not principal.manages(participant.actor_id):
+                invite(session, idea=idea, actor_id=participant.actor_id, role=participant.role)
     return idea_seen_by(session, principal, idea)
 
 

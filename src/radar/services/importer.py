@@ -8,20 +8,23 @@ killed half-way and run again ends as one clean run would, because every row is 
 import csv
 import io
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from radar.db import session_scope
-from radar.errors import InvalidInput, RadarError
+from radar.errors import FieldError, InvalidInput, RadarError
 from radar.matching.topics import TopicNormaliser
 from radar.models.actor import Actor
+from radar.models.base import NUL, NUL_MESSAGE, holds_nul
 from radar.services import actors, import_rows, vocabulary
+from radar.services.csv_cells import plain_cell
 
 Kind = Literal["actors", "ideas"]
 Format = Literal["csv", "jsonl"]
@@ -37,7 +40,9 @@ COLUMNS: dict[Kind, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 LIST_COLUMNS = frozenset({"topics", "tags", "action_fields", "offers", "seeks", "participants"})
+NUMBER_COLUMNS = frozenset({"lat", "lon"})
 BATCH_SIZE = 500
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows skipped because a later row of the same file has the same external_id: the last row
+    # wins, so that importing a file twice changes nothing the second time.
+    superseded: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -67,13 +75,17 @@ def detect_format(name: str) -> Format:
     return "csv" if lowered.endswith(".csv") or "csv" in lowered else "jsonl"
 
 
-def read_records(
-    text: str, fmt: Format, kind: Kind
-) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
-    """(line number, record) for every row; a row that cannot be read is a RowError."""
+def read_records(text: str, fmt: Format, kind: Kind) -> list[tuple[int, dict[str, Any] | RowError]]:
+    """(line number, record) for every row; a row that cannot be read, or holds a value of the
+    wrong type, is a RowError. A CSV file that cannot be parsed past some line (a cell longer
+    than the CSV reader's limit of 131,072 characters) is refused whole with InvalidInput,
+    before anything is imported."""
     if fmt == "csv":
-        yield from _csv_records(text, kind)
-        return
+        return list(_csv_records(text, kind))
+    return list(_jsonl_records(text, kind))
+
+
+def _jsonl_records(text: str, kind: Kind) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
     for number, line in enumerate(io.StringIO(text), start=1):
         if not line.strip():
             continue
@@ -89,25 +101,96 @@ def read_records(
         if unknown:
             yield number, RowError(number, unknown[0], f"unknown column {unknown[0]!r}")
             continue
-        yield number, {key: value for key, value in record.items() if value not in (None, "")}
+        yield number, _typed(number, record)
+
+
+def _typed(line: int, record: dict[str, Any]) -> dict[str, Any] | RowError:
+    """A JSON Lines record with each value checked against its column: a list of texts (or
+    one `;`-separated text) for lists, a number (or a numeric text) for coordinates, a text
+    for every other column; null and "" leave the stored value as it is."""
+    typed: dict[str, Any] = {}
+    for key, value in record.items():
+        if value is None or value == "":
+            continue
+        if holds_nul(value):
+            return RowError(line, key, NUL_MESSAGE)
+        if key in LIST_COLUMNS:
+            if isinstance(value, str):
+                typed[key] = _split(value)
+            elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+                typed[key] = value
+            else:
+                return RowError(line, key, "expected a list of texts or one `;`-separated text")
+        elif key in NUMBER_COLUMNS:
+            number = _number(value)
+            if number is None:
+                return RowError(line, key, "expected a number")
+            typed[key] = number
+        elif isinstance(value, str):
+            typed[key] = value
+        else:
+            return RowError(line, key, "expected a text")
+    return typed
+
+
+def _number(value: Any) -> float | None:
+    """A coordinate from a JSON number or a numeric text; None for anything else (true and
+    false included: JSON booleans are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
 
 
 def _csv_records(text: str, kind: Kind) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    unknown = sorted(set(reader.fieldnames or ()) - set(COLUMNS[kind]))
+    header = _parsed(reader, lambda: reader.fieldnames)
+    unknown = sorted(set(header or ()) - set(COLUMNS[kind]))
     if unknown:
         yield 1, RowError(1, unknown[0], f"unknown column {unknown[0]!r}")
         return
-    for row in reader:
-        record: dict[str, Any] = {}
-        for key, value in row.items():
-            if key is None or value is None or not value.strip():
-                continue  # an empty cell leaves the stored value as it is
-            if key in LIST_COLUMNS:
-                record[key] = [part.strip() for part in value.split(";") if part.strip()]
-            else:
-                record[key] = value.strip()
-        yield reader.line_num, record
+    while (row := _parsed(reader, lambda: next(reader, None))) is not None:
+        yield reader.line_num, _csv_record(reader.line_num, row)
+
+
+def _csv_record(line: int, row: dict[str | Any, str | Any]) -> dict[str, Any] | RowError:
+    record: dict[str, Any] = {}
+    for key, cell in row.items():
+        if key is None or cell is None or not cell.strip():
+            continue  # an empty cell leaves the stored value as it is
+        if NUL in cell:
+            return RowError(line, key, NUL_MESSAGE)
+        value = plain_cell(cell.strip())
+        record[key] = _split(value) if key in LIST_COLUMNS else value.strip()
+    return record
+
+
+def _parsed(reader: "csv.DictReader[str]", read: Callable[[], _T]) -> _T:
+    """What `read` reads from `reader`; InvalidInput naming the line where the CSV cannot be
+    parsed (a cell longer than the reader's limit): past it, the reader cannot find the start
+    of the next row reliably, so no row of the file is imported."""
+    start = reader.line_num + 1
+    try:
+        return read()
+    except csv.Error as error:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("body",),
+                    message=f"line {start} cannot be read ({error}); no row was imported",
+                    type="csv_unreadable",
+                    extra={"line": start},
+                )
+            ],
+            detail=f"The CSV cannot be read from line {start} on: {error}",
+        ) from error
 
 
 def run_import(
@@ -119,12 +202,21 @@ def run_import(
     batch_size: int = BATCH_SIZE,
     on_row: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Import `records`, `batch_size` rows per transaction; with `dry_run` validate only."""
+    """Import `records`, `batch_size` rows per transaction; with `dry_run` validate only. Of
+    rows with the same external_id only the last is imported (the others are `superseded`)."""
     report = ImportReport(kind=kind, dry_run=dry_run)
     with session_scope(engine) as session:
         normaliser = vocabulary.normaliser(session)
+    records = list(records)
+    last = {_external_id(record): line for line, record in records}
     batch: list[tuple[int, dict[str, Any] | RowError]] = []
     for item in records:
+        line, record = item
+        if (external_id := _external_id(record)) and last[external_id] != line:
+            report.superseded += 1
+            if on_row is not None:
+                on_row()
+            continue
         batch.append(item)
         if len(batch) >= batch_size:
             _import_batch(
@@ -210,6 +302,13 @@ def _create_new_actors(
         for _ in plan.fresh:
             on_row()
     return plan.rest, plan.stored
+
+
+def _external_id(record: dict[str, Any] | RowError) -> str:
+    """A row's external_id as the import matches it ("" for none, or a row that failed)."""
+    if isinstance(record, RowError):
+        return ""
+    return str(record.get("external_id") or "").strip()
 
 
 def _field(loc: Iterable[str | int]) -> str | None:

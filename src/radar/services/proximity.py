@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import ColumnElement
 
 from radar.geo.gazetteer import distance_km
+from radar.geo.privacy import SHOWN_WITHIN_KM
 
-# Coordinates shown at postcode or city precision lie within this of the stored ones.
-_PREFILTER_MARGIN_KM = 30.0
+# The box is drawn around the stored coordinates, but callers who do not manage an actor are
+# measured to its shown point, which may lie up to SHOWN_WITHIN_KM away (plus rounding slack).
+_PREFILTER_MARGIN_KM = SHOWN_WITHIN_KM + 1.0
 
 
 @dataclass(frozen=True)

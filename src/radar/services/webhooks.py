@@ -240,7 +240,7 @@ def replay(
         ).scalars()
     )
     events = [
-        OutgoingEvent(e.id, e.type, e.created_at, e.payload, e.private)
+        OutgoingEvent(e.id, e.type, e.created_at, e.payload, e.private, e.entity_type, e.entity_id)
         for e in session.execute(
             select(Event).where(col(Event.created_at) >= since).order_by(col(Event.seq))
         ).scalars()

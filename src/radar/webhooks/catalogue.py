@@ -5,10 +5,12 @@ from collections.abc import Iterable
 EVENT_TYPES: dict[str, str] = {
     "actor.created": "An actor profile was created.",
     "actor.updated": "An actor profile changed (or was geocoded again).",
-    "actor.deleted": "An actor profile was deleted (erasure); the data carries no contacts.",
+    "actor.deleted": "An actor profile was deleted (erasure); the data is its id alone.",
     "idea.created": "A project idea or joint project was created.",
     "idea.updated": "An idea changed, or its participants did.",
     "idea.deleted": "An idea was deleted.",
+    "idea.participant_invited": "An actor was invited to take part in an idea (or to lead it) "
+    "by someone who does not manage it; it takes part once its managers accept.",
     "group.created": "A working group was created.",
     "group.updated": "A working group changed.",
     "group.deleted": "A working group was deleted.",

@@ -1,6 +1,12 @@
 """The dispatcher: claims due deliveries with a lease (committed before sending), posts each
 signed, and records the attempt — success, a retry on the schedule, or the end.
 
+A worker keeps the leases of the deliveries it holds: a keeper thread renews them while the
+batch is sent, and each send first renews its own lease, comparing the lease end this worker
+wrote (its claim token). So a delivery goes out once in normal operation, however slow the
+receiver, and a worker whose claim was taken over (it stalled past its lease) never sends it;
+each outcome is recorded before the next send, so a crash repeats only the send in flight.
+
 Retries come 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h after the failures, each ±20 %;
 `Retry-After` on 429 and 503 is honoured; 410 disables the subscription at once, and so do five
 days of failures in a row (recording `webhook.disabled`). Time comes from an injected clock."""
@@ -8,6 +14,7 @@ days of failures in a row (recording `webhook.disabled`). Time comes from an inj
 import json
 import logging
 import random
+import secrets
 import threading
 import time
 import uuid
@@ -15,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import sqlalchemy as sa
@@ -54,6 +61,7 @@ BODY_LOGGED = 2048
 SECRET_OVERLAP = timedelta(hours=24)
 
 Clock = Callable[[], datetime]
+Payload = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,9 @@ class Outcome:
     error: str | None
     retry_after: timedelta | None = None
     final: bool = False
+
+
+Sent = tuple[WebhookDelivery, WebhookSubscription, Outcome]
 
 
 class Dispatcher:
@@ -93,6 +104,10 @@ class Dispatcher:
         self.client = httpx.Client(
             timeout=TIMEOUT_SECONDS, follow_redirects=False, transport=transport
         )
+        # The deliveries this worker holds, each with the lease end it last wrote: its token.
+        self._held: dict[uuid.UUID, datetime] = {}
+        self._lock = threading.Lock()  # one lease write at a time: keeper, send or record
+        self._send_seconds = 0.0  # how long a send takes, a moving average
 
     def close(self) -> None:
         self.client.close()
@@ -102,7 +117,7 @@ class Dispatcher:
         attempt each; how many were attempted."""
         if self.watcher is not None:
             self.watcher.run_once()
-        claimed = self.claim()
+        claimed = self.claim(limit=self._batch_limit())
         if claimed:
             self.attempt_all(claimed)
         return len(claimed)
@@ -129,10 +144,12 @@ class Dispatcher:
 
     # -- claiming ---------------------------------------------------------------------------
 
-    def claim(self) -> list[uuid.UUID]:
-        """Take a lease on up to `batch_size` due deliveries and commit it before sending:
-        another worker skips them until the lease runs out (a crashed worker's come back)."""
+    def claim(self, *, limit: int | None = None) -> list[uuid.UUID]:
+        """Take a lease on up to `limit` (`batch_size`) due deliveries and commit it before
+        sending: another worker skips them while this one keeps the lease (a crashed worker's
+        come back when it runs out)."""
         now = self.clock()
+        until = self._lease_end(now)
         due = (
             select(col(WebhookDelivery.id))
             .where(
@@ -144,7 +161,7 @@ class Dispatcher:
                 ),
             )
             .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.created_at))
-            .limit(self.batch_size)
+            .limit(limit or self.batch_size)
         )
         claimed: list[uuid.UUID] = []
         with session_scope(self.engine, write=False) as session:
@@ -167,17 +184,71 @@ class Dispatcher:
                             col(WebhookDelivery.lease_until) < now,
                         ),
                     )
-                    .values(lease_until=now + self.lease)
+                    .values(lease_until=until)
                     .execution_options(synchronize_session=False)
                 )
                 if won.rowcount == 1:  # type: ignore[attr-defined]
                     claimed.append(delivery_id)
+        with self._lock:
+            self._held.update(dict.fromkeys(claimed, until))
         return claimed
+
+    def _batch_limit(self) -> int:
+        # About what this worker sends in half a lease: slow receivers do not leave one worker
+        # sitting on deliveries another one could send (nor a crash keep many of them waiting).
+        if self._send_seconds <= 0:
+            return self.batch_size
+        fits = int(self.lease.total_seconds() / 2 / self._send_seconds)
+        return max(1, min(self.batch_size, fits))
+
+    def _lease_end(self, now: datetime) -> datetime:
+        # The lease end doubles as the claim's token: a takeover writes a later one, and the
+        # random microseconds keep two claims apart even if the workers' clocks disagree.
+        return now + self.lease + timedelta(microseconds=1 + secrets.randbelow(999))
+
+    def _extend(
+        self, session: Session, delivery_ids: list[uuid.UUID], token: datetime, until: datetime
+    ) -> dict[uuid.UUID, Payload]:
+        """Move the lease of those deliveries that are still pending and still leased with
+        `token` (nobody took them over) to `until`; their payloads as they are now."""
+        renewed = session.connection().execute(
+            _RENEW, {"ids": delivery_ids, "token": token, "until": until}
+        )
+        return dict(renewed.all())
+
+    def _keep_leases(self, stop: threading.Event) -> None:
+        """Renew the held leases three times per lease period until `stop`: a batch sent to a
+        slow receiver stays this worker's to the end."""
+        interval = self.lease.total_seconds() / 3
+        while not stop.wait(interval):
+            try:
+                self._renew_held()
+            except Exception:  # the next round tries again, and every send checks its lease
+                log.exception("renewing webhook leases failed")
+
+    def _renew_held(self) -> None:
+        with self._lock:
+            if not self._held:
+                return
+            until = self._lease_end(self.clock())
+            by_token: dict[datetime, list[uuid.UUID]] = {}
+            for delivery_id, token in self._held.items():
+                by_token.setdefault(token, []).append(delivery_id)
+            kept: set[uuid.UUID] = set()
+            with session_scope(self.engine) as session:
+                for token, delivery_ids in by_token.items():
+                    kept.update(self._extend(session, delivery_ids, token, until))
+            for delivery_id in list(self._held):
+                if delivery_id in kept:
+                    self._held[delivery_id] = until
+                else:  # taken over, redelivered or ended by someone else: not ours to send
+                    del self._held[delivery_id]
 
     # -- one attempt ------------------------------------------------------------------------
 
     def attempt_all(self, delivery_ids: list[uuid.UUID]) -> None:
-        """Send the claimed deliveries, then record every outcome in one transaction."""
+        """Send the claimed deliveries in order, recording each outcome before the next send,
+        while a keeper thread renews the leases of those still waiting."""
         with session_scope(self.engine, write=False) as session:
             deliveries = list(
                 session.execute(
@@ -194,22 +265,61 @@ class Dispatcher:
             session.expunge_all()
         order = {delivery_id: i for i, delivery_id in enumerate(delivery_ids)}
         deliveries.sort(key=lambda d: order[d.id])
-        outcomes = []
-        gone: set[uuid.UUID] = set()  # answered 410 in this batch: send them nothing more
-        for delivery in deliveries:
-            subscription = subscriptions.get(delivery.subscription_id)
-            if subscription is None:
-                continue
-            if not subscription.enabled or subscription.id in gone:
-                outcome = Outcome(None, None, None, "subscription disabled", final=True)
-            else:
-                outcome = self.send(subscription, delivery)
-                if outcome.status_code == 410:
-                    gone.add(subscription.id)
-            outcomes.append((delivery, subscription, outcome))
-        with session_scope(self.engine) as session:
-            for delivery, subscription, outcome in outcomes:
-                self._record(session, delivery, subscription, outcome)
+        stop = threading.Event()
+        keeper = threading.Thread(
+            target=self._keep_leases, args=(stop,), name="webhook-leases", daemon=True
+        )
+        keeper.start()
+        try:
+            sent: Sent | None = None
+            for delivery in deliveries:
+                subscription = subscriptions.get(delivery.subscription_id)
+                if subscription is None:
+                    continue
+                payload = self._between_sends(sent, delivery.id)
+                sent = None
+                if payload is None:  # no longer this worker's, or no longer pending
+                    continue
+                delivery.payload = payload
+                if subscription.enabled:
+                    started = time.perf_counter()
+                    outcome = self.send(subscription, delivery)
+                    took = time.perf_counter() - started
+                    self._send_seconds = 0.8 * self._send_seconds + 0.2 * took
+                else:
+                    outcome = Outcome(None, None, None, "subscription disabled", final=True)
+                sent = (delivery, subscription, outcome)
+            if sent is not None:
+                self._between_sends(sent, None)
+        finally:
+            stop.set()
+            keeper.join()
+            with self._lock:  # after a failure the leases left lapse: the deliveries come back
+                for delivery_id in delivery_ids:
+                    self._held.pop(delivery_id, None)
+
+    def _between_sends(self, sent: Sent | None, next_id: uuid.UUID | None) -> Payload | None:
+        """One transaction between two sends: record the outcome of the delivery just sent (a
+        crash later in the batch repeats nothing), then renew the lease of the next one if this
+        worker still holds it and it is still pending. The next one's payload as it is now (a
+        scrub since the claim counts), or None: not to be sent."""
+        with self._lock:
+            token = self._held.pop(sent[0].id, None) if sent is not None else None
+            next_token = self._held.get(next_id) if next_id is not None else None
+            until = self._lease_end(self.clock())
+            renewed: dict[uuid.UUID, Payload] = {}
+            with session_scope(self.engine) as session:
+                if sent is not None:
+                    self._record(session, *sent, token)
+                if next_id is not None and next_token is not None:
+                    renewed = self._extend(session, [next_id], next_token, until)
+            if next_id is None:
+                return None
+            if next_id in renewed:
+                self._held[next_id] = until
+                return renewed[next_id]
+            self._held.pop(next_id, None)
+            return None
 
     def send(self, subscription: WebhookSubscription, delivery: WebhookDelivery) -> Outcome:
         """POST the delivery, signed with the current (and during a rotation the previous)
@@ -261,6 +371,7 @@ class Dispatcher:
         delivery: WebhookDelivery,
         subscription: WebhookSubscription,
         outcome: Outcome,
+        token: datetime | None,
     ) -> None:
         now = self.clock()
         row = session.get(WebhookDelivery, delivery.id, with_for_update=True)
@@ -280,6 +391,8 @@ class Dispatcher:
             )
         )
         row.last_status_code = outcome.status_code
+        if token is None or row.lease_until != token:
+            return  # the claim was lost during the send: what comes next is its holder's call
         row.lease_until = None
         if outcome.final:  # not to be tried again (its subscription is disabled)
             row.status = DeliveryStatus.failed
@@ -308,6 +421,20 @@ class Dispatcher:
         if outcome.retry_after is not None:
             delay = min(outcome.retry_after, MAX_RETRY_AFTER)
         row.next_attempt_at = now + delay
+
+
+# Built once: it runs before every send. Executed on the session's connection, so the ORM
+# neither flushes first nor tracks it.
+_RENEW = (
+    sa.update(WebhookDelivery)
+    .where(
+        col(WebhookDelivery.id).in_(sa.bindparam("ids", expanding=True)),
+        col(WebhookDelivery.status) == DeliveryStatus.pending,
+        col(WebhookDelivery.lease_until) == sa.bindparam("token"),
+    )
+    .values(lease_until=sa.bindparam("until"))
+    .returning(col(WebhookDelivery.id), col(WebhookDelivery.payload))
+)
 
 
 def _disable(session: Session, subscription: WebhookSubscription, now: datetime, why: str) -> None:

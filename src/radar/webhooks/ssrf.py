@@ -9,10 +9,22 @@ from urllib.parse import urlsplit
 
 Resolver = Callable[[str, int], list[str]]
 
-# Beyond what `is_global` already excludes: CGNAT, the IETF protocol block, and mapped forms.
+# Beyond what `is_global` already excludes: CGNAT and the IETF protocol block.
 _BLOCKED = [
     ipaddress.ip_network("100.64.0.0/10"),
     ipaddress.ip_network("192.0.0.0/24"),
+]
+# IPv6 forms that carry an IPv4 address or tunnel towards one: where a connection to them ends
+# up depends on the embedded address or on a relay (a private IPv4 behind 6to4 or NAT64 passes
+# every test above), so none of them receives webhooks, whatever it embeds.
+_TRANSITION = [
+    ("IPv4-mapped", ipaddress.IPv6Network("::ffff:0:0/96")),
+    ("IPv4-translated", ipaddress.IPv6Network("::ffff:0:0:0/96")),
+    ("IPv4-compatible", ipaddress.IPv6Network("::/96")),
+    ("NAT64", ipaddress.IPv6Network("64:ff9b::/96")),
+    ("local-use NAT64", ipaddress.IPv6Network("64:ff9b:1::/48")),
+    ("Teredo", ipaddress.IPv6Network("2001::/32")),
+    ("6to4", ipaddress.IPv6Network("2002::/16")),
 ]
 
 
@@ -41,8 +53,9 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 def check(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> Target:
     """The checked target of `url`, or UnsafeUrl: not https, no host, or an address that is
-    loopback, private, link-local, CGNAT, multicast, reserved or an IPv4-mapped one of
-    those. `allow_private` (development and tests only) lifts both rules."""
+    loopback, private, link-local, CGNAT, multicast, reserved, or an IPv6 transition form
+    (IPv4-mapped, -translated or -compatible, NAT64, Teredo, 6to4). `allow_private`
+    (development and tests only) lifts both rules."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UnsafeUrl("the URL must be an absolute http(s) URL")
@@ -66,8 +79,10 @@ def check(url: str, *, allow_private: bool, resolve: Resolver = system_resolver)
 def blocked(address: str) -> str | None:
     """Why an address may not receive webhooks, or None for a public one."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return blocked(str(ip.ipv4_mapped)) and f"IPv4-mapped {blocked(str(ip.ipv4_mapped))}"
+    if isinstance(ip, ipaddress.IPv6Address) and not (ip.is_loopback or ip.is_unspecified):
+        for name, network in _TRANSITION:
+            if ip in network:
+                return f"{name} (IPv6 transition)"
     for name, test in (
         ("loopback", ip.is_loopback),
         ("private", ip.is_private),

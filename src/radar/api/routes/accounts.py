@@ -98,7 +98,7 @@ def revoke_actor(
     "/accounts/{account_id}/tokens",
     status_code=status.HTTP_201_CREATED,
     response_model=TokenCreated,
-    responses=problems(404, body=True),
+    responses=problems(404, 409, body=True),
 )
 def create_token(
     account_id: uuid.UUID,
@@ -108,10 +108,14 @@ def create_token(
     response: Response,
 ) -> TokenCreated:
     """Create a bearer token for the account (admins any, everyone else their own). The
-    response is the only time the token is shown: only its hash is stored."""
+    response is the only time the token is shown: only its hash is stored.
+
+    The new token expires at the latest when the caller's token does (by default then; 422
+    for a later `expires_at`). A non-admin account holds at most 20 active tokens (409
+    beyond: revoke one first)."""
     access.require_own_account(principal, account_id=account_id)
     response.headers["Cache-Control"] = "no-store"
-    return accounts.create_token(session, account_id=account_id, data=body)
+    return accounts.create_token(session, account_id=account_id, data=body, principal=principal)
 
 
 @router.get(

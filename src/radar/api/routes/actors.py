@@ -149,7 +149,9 @@ def delete_actor(
 ) -> None:
     """Delete an actor for good (the GDPR erasure; its managers and admins) with its
     participations, memberships and managers; its ideas and news remain, without owner or
-    author. The `actor.deleted` event carries no contact data."""
+    author. The erasure reaches the event feed and webhook deliveries, sent or not: the actor's
+    earlier events keep only its id, other events and deliveries that named it lose its name;
+    the `actor.deleted` event carries its id alone."""
     actors.delete_actor(
         session, actor_id=actor_id, principal=principal, expected_version=expected_version
     )

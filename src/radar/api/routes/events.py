@@ -15,6 +15,9 @@ from radar.services import events
 
 router = authenticated_router(prefix="/v1/events", tags=["events"])
 
+# The largest `seq` a 64-bit column holds: a cursor beyond it is refused, never sent to SQL.
+MAX_SEQ = 2**63 - 1
+
 EventTypeFilter = Annotated[
     str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+|\.\*)$", max_length=64)
 ]
@@ -26,7 +29,12 @@ def list_events(
     principal: PrincipalDep,
     settings: SettingsDep,
     after: Annotated[
-        int, Query(ge=0, description="Cursor: return events after this `seq` (0: from the start).")
+        int,
+        Query(
+            ge=0,
+            le=MAX_SEQ,
+            description="Cursor: return events after this `seq` (0: from the start).",
+        ),
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="Events per page.")] = 100,
     type: Annotated[

@@ -26,6 +26,7 @@ from radar.models.idea import (
     IdeasPublic,
     IdeaStatus,
     IdeaUpdate,
+    InvitationPublic,
     ParticipantPublic,
     ParticipantRole,
 )
@@ -206,6 +207,10 @@ def list_participants(
     response_model=ParticipantPublic,
     responses={
         status.HTTP_201_CREATED: {"model": ParticipantPublic, "description": "Added"},
+        status.HTTP_202_ACCEPTED: {
+            "model": ParticipantPublic,
+            "description": "Invited: takes part once its managers accept",
+        },
         **problems(403, 404, 409, 412, body=True),
     },
 )
@@ -220,7 +225,10 @@ def put_participant(
 ) -> ParticipantPublic:
     """Add an actor to an idea (201) or change its role (200): admins, or managers of the
     idea's owner. An idea has at most one lead: making a second actor the lead is a 409 naming
-    the current one. `If-Match` takes the idea's ETag; the response carries the idea's new one."""
+    the current one. An actor takes part, or leads, only with its managers' consent: one the
+    caller does not manage is invited instead (202, `status: invited`; it takes part once its
+    managers accept the invitation). `If-Match` takes the idea's ETag; the response carries the
+    idea's new one."""
     participant, created = participants.put_participant(
         session,
         idea_id=idea_id,
@@ -231,6 +239,8 @@ def put_participant(
     )
     if created:
         response.status_code = status.HTTP_201_CREATED
+    elif participant.status == "invited":
+        response.status_code = status.HTTP_202_ACCEPTED
     # The idea is in the session already: reading its version costs no query.
     with_etag(response, ideas.get_idea(session, idea_id=idea_id).version)
     return participant
@@ -260,3 +270,58 @@ def remove_participant(
         expected_version=expected_version,
     )
     with_etag(response, ideas.get_idea(session, idea_id=idea_id).version)
+
+
+@router.get(
+    "/{idea_id}/invitations",
+    response_model=list[InvitationPublic],
+    responses=problems(401, 404, 422),
+)
+def list_invitations(
+    idea_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> list[InvitationPublic]:
+    """The idea's open invitations: all for admins and the managers of its owner, those of the
+    actors you manage for anyone else."""
+    return participants.list_invitations(session, idea_id=idea_id, principal=principal)
+
+
+@router.post(
+    "/{idea_id}/invitations/{actor_id}/accept",
+    response_model=ParticipantPublic,
+    responses=problems(403, 404, 409, 412, 422),
+)
+def accept_invitation(
+    idea_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    session: SessionDep,
+    principal: PrincipalDep,
+    expected_version: ExpectedVersionDep,
+    response: Response,
+) -> ParticipantPublic:
+    """Accept an invitation (the invited actor's managers, admins): the actor takes part in
+    the role it was invited to (409 when that is the lead and another leads now). `If-Match`
+    takes the idea's ETag; the response carries the idea's new one."""
+    participant = participants.accept_invitation(
+        session,
+        idea_id=idea_id,
+        actor_id=actor_id,
+        principal=principal,
+        expected_version=expected_version,
+    )
+    with_etag(response, ideas.get_idea(session, idea_id=idea_id).version)
+    return participant
+
+
+@router.delete(
+    "/{idea_id}/invitations/{actor_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(403, 404, 422),
+)
+def decline_invitation(
+    idea_id: uuid.UUID, actor_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
+) -> None:
+    """Decline an invitation (the invited actor's managers) or withdraw it (the managers of the
+    idea's owner); admins either."""
+    participants.decline_invitation(
+        session, idea_id=idea_id, actor_id=actor_id, principal=principal
+    )

@@ -1,7 +1,6 @@
 """News items: `/v1/news`."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response, status
@@ -12,11 +11,11 @@ from radar.api.deps import (
     PageDep,
     SessionDep,
     UpdatedSinceDep,
-    as_utc,
     not_modified,
     with_etag,
 )
 from radar.api.errors import problems
+from radar.models.base import UtcDateTime
 from radar.models.news import NewsCreate, NewsListPublic, NewsPublic, NewsUpdate
 from radar.services import news as news_service
 
@@ -37,11 +36,11 @@ def list_news(
         str | None, Query(min_length=1, max_length=200, description="Text in title/body.")
     ] = None,
     published_since: Annotated[
-        datetime | None,
+        UtcDateTime | None,
         Query(description="Only news published at or after this time (ISO 8601; UTC if no zone)."),
     ] = None,
     published_until: Annotated[
-        datetime | None,
+        UtcDateTime | None,
         Query(description="Only news published at or before this time (ISO 8601; UTC if no zone)."),
     ] = None,
     sort: Annotated[NewsSort, Query(description="Order; ties break by id.")] = "-published_at",
@@ -56,8 +55,8 @@ def list_news(
         author_id=author_id,
         q=q,
         updated_since=updated_since,
-        published_since=as_utc(published_since),
-        published_until=as_utc(published_until),
+        published_since=published_since,
+        published_until=published_until,
         sort=sort,
     )
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import StreamingResponse
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 from starlette.concurrency import run_in_threadpool
 
 from radar.api.auth import PrincipalDep, authenticated_router
@@ -39,6 +39,10 @@ class ImportSummary(SQLModel):
     created: int
     updated: int
     unchanged: int
+    superseded: int = Field(
+        description="Rows skipped because a later row of the file has the same external_id "
+        "(the last one wins)."
+    )
     invalid: int
     errors: list[ImportRowError]
 
@@ -58,7 +62,9 @@ async def import_rows(
     """Import actors or ideas (admins): CSV (`text/csv`, lists `;`-separated) or JSON Lines
     (`application/x-ndjson`) with the columns of `radar import`. Rows are upserted by
     `external_id` — a row equal to what is stored changes nothing — and committed in batches;
-    each invalid row is reported with its line, field and reason and changes nothing."""
+    each invalid row is reported with its line, field and reason and changes nothing. A CSV
+    that cannot be parsed (a cell over 131,072 characters) is refused whole (422, naming the
+    line)."""
     require_admin(principal)
     content_type = request.headers.get("content-type", "")
     if "csv" not in content_type and "json" not in content_type:
@@ -76,7 +82,10 @@ async def import_rows(
         raise InvalidInput(
             [FieldError(loc=("body",), message=f"the body is not UTF-8 text: {error.reason}")]
         ) from error
-    records = importer.read_records(text, importer.detect_format(content_type), kind)
+    # Read in full before anything is written: a CSV that cannot be parsed is refused whole.
+    records = await run_in_threadpool(
+        importer.read_records, text, importer.detect_format(content_type), kind
+    )
     engine = request.app.state.engine
     report = await run_in_threadpool(
         importer.run_import, engine, kind=kind, records=records, dry_run=dry_run
@@ -87,6 +96,7 @@ async def import_rows(
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
+        superseded=report.superseded,
         invalid=report.invalid,
         errors=[
             ImportRowError(line=e.line, field=e.field, message=e.message) for e in report.errors

@@ -2,17 +2,17 @@
 and the event catalogue with each type's payload in the OpenAPI `webhooks` section."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
-from radar.api.deps import PageDep, SessionDep, SettingsDep, as_utc
+from radar.api.deps import PageDep, SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.models.actor import ActorPublic
+from radar.models.base import UtcDateTime
 from radar.models.group import WorkingGroupPublic
-from radar.models.idea import IdeaPublic
+from radar.models.idea import IdeaPublic, InvitationPublic
 from radar.models.news import NewsPublic
 from radar.models.webhook import (
     DeliveriesPage,
@@ -202,14 +202,15 @@ def replay(
     subscription_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    since: Annotated[datetime, Query(description="Replay the events recorded since then.")],
+    since: Annotated[
+        UtcDateTime,
+        Query(description="Replay the events recorded since then (ISO 8601; UTC if no zone)."),
+    ],
 ) -> ReplayReport:
     """Send again everything the subscription selects since a time (e.g. after an outage of
     the receiver), with the original `webhook-id`s."""
-    moment = as_utc(since)
-    assert moment is not None
     return webhooks.replay(
-        session, subscription_id=subscription_id, since=moment, principal=principal
+        session, subscription_id=subscription_id, since=since, principal=principal
     )
 
 
@@ -226,6 +227,8 @@ def document_webhooks(app: FastAPI) -> None:
         data = (
             MemberEventData
             if event_type.startswith(("group.member", "group.join"))
+            else InvitationPublic
+            if event_type == "idea.participant_invited"
             else MatchFoundData
             if family == "match"
             else DisabledEventData
