@@ -23,6 +23,7 @@ from radar.db import make_engine, session_scope, upgrade
 from radar.demo import load_demo
 from radar.models.account import AccountCreate, Role, TokenCreate
 from radar.services import accounts
+from radar.services.access import SYSTEM
 from radar.settings import Settings
 
 ROUNDS = 200
@@ -48,7 +49,7 @@ def run(url: str, *, rate_limit: int) -> dict[str, tuple[float, float]]:
             session, data=AccountCreate(name="bench", role=Role.admin)
         )
         token = accounts.create_token(
-            session, account_id=account.id, data=TokenCreate(name="bench")
+            session, account_id=account.id, data=TokenCreate(name="bench"), principal=SYSTEM
         ).token
     settings = Settings(database_url=url, rate_limit_per_minute=rate_limit)
     headers = {"Authorization": f"Bearer {token}"}

@@ -34,6 +34,7 @@ from radar.db import make_engine, session_scope
 from radar.models.account import AccountCreate, Role, TokenCreate
 from radar.models.actor import Actor
 from radar.services import accounts
+from radar.services.access import SYSTEM
 
 BARE_APP = textwrap.dedent(
     """
@@ -117,7 +118,7 @@ def main() -> None:
                 session, data=AccountCreate(name="bench", role=Role.admin)
             )
             token = accounts.create_token(
-                session, account_id=account.id, data=TokenCreate(name="bench")
+                session, account_id=account.id, data=TokenCreate(name="bench"), principal=SYSTEM
             ).token
         engine.dispose()
         (Path(tmp) / "bare_app.py").write_text(BARE_APP, encoding="utf-8")

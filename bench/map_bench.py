@@ -29,6 +29,7 @@ from radar.models.account import AccountCreate, Role, TokenCreate
 from radar.models.actor import Actor, ActorTopic
 from radar.models.topic import Topic
 from radar.services import accounts
+from radar.services.access import SYSTEM
 from radar.settings import Settings
 
 CASES = [
@@ -75,7 +76,7 @@ def main() -> None:
                     session, data=AccountCreate(name=str(role), role=role)
                 )
                 tokens[role] = accounts.create_token(
-                    session, account_id=account.id, data=TokenCreate(name="bench")
+                    session, account_id=account.id, data=TokenCreate(name="bench"), principal=SYSTEM
                 ).token
         settings = Settings(
             database_url=url, rate_limit_per_minute=0, anonymous_rate_limit_per_minute=0

@@ -78,7 +78,7 @@ def test_a_client_reading_its_answer_slowly_does_not_hold_up_the_next_request() 
     assert started == ["request", "request"]
 
 
-def test_a_streamed_answer_keeps_its_slot_until_its_last_chunk() -> None:
+def test_a_stream_holds_its_slot_while_it_makes_a_chunk() -> None:
     events: list[str] = []
     more = asyncio.Event()
 

@@ -7,6 +7,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from radar.api.errors import PROBLEM_MEDIA_TYPE, problem_type
 
+# A streamed answer keeps one read-only transaction, and so one pooled connection, from its
+# first chunk to its last, with or without a slot: this many at once, plus the requests' slots,
+# stays below the pool (SQLAlchemy's 5 + 10 overflow).
+STREAMS_AT_ONCE = 4
+
 
 class ConcurrencyLimit:
     """Work on at most `limit` HTTP requests at once; the others wait, first come first served.
@@ -16,25 +21,35 @@ class ConcurrencyLimit:
     and can take every pooled connection while the requests holding them wait for a thread.
     Bounded below the pool size, a request always finds a connection.
 
-    A request gives its slot back as it hands over the last of its response: writing a
-    complete body to a client that reads slowly waits on the network, not on this process, so
-    a slow reader does not hold up the requests behind it. (A streamed export keeps its slot
-    until its last chunk, for it works while it streams.)"""
+    A request holds its slot only while this process works on it, never while its answer
+    waits on the network: it gives the slot back before each part of its body is handed over,
+    and a streamed answer (an export) takes a slot again, waiting its turn like any request,
+    before it produces its next chunk. So neither a client that reads slowly nor a long export
+    holds up the requests behind it.
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+    A streamed answer (one that does not declare its length) holds its database connection
+    between chunks too, so at most `streams` stream at once; the others wait for their turn
+    after their headers, before their first chunk, holding neither a slot nor a connection."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, streams: int = STREAMS_AT_ONCE) -> None:
         self.app = app
         self.limit = limit
-        self._slots: asyncio.Semaphore | None = None  # made in the serving event loop
+        self.streams = streams
+        # Made in the serving event loop.
+        self._slots: asyncio.Semaphore | None = None
+        self._streams: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self._slots is None:
+        if self._slots is None or self._streams is None:
             self._slots = asyncio.Semaphore(self.limit)
-        slots = self._slots
+            self._streams = asyncio.Semaphore(self.streams)
+        slots, streams = self._slots, self._streams
         await slots.acquire()
         held = True
+        streaming = False
 
         def give_back() -> None:
             nonlocal held
@@ -42,15 +57,49 @@ class ConcurrencyLimit:
                 held = False
                 slots.release()
 
-        async def send_last_unheld(message: Message) -> None:
-            if message["type"] == "http.response.body" and not message.get("more_body", False):
+        def end_stream() -> None:
+            nonlocal streaming
+            if streaming:
+                streaming = False
+                streams.release()
+
+        async def take_turn() -> None:
+            nonlocal held
+            await slots.acquire()
+            held = True
+
+        async def send_in_turn(message: Message) -> None:
+            nonlocal streaming
+            if message["type"] == "http.response.start" and _streamed(message):
                 give_back()
-            await send(message)
+                await send(message)
+                await streams.acquire()
+                streaming = True
+                await take_turn()
+            elif message["type"] == "http.response.body":
+                give_back()
+                more = message.get("more_body", False)
+                if not more:
+                    end_stream()
+                await send(message)
+                if more:
+                    await take_turn()
+            else:
+                await send(message)
 
         try:
-            await self.app(scope, receive, send_last_unheld)
+            await self.app(scope, receive, send_in_turn)
         finally:
             give_back()
+            end_stream()
+
+
+def _streamed(start: Message) -> bool:
+    """Whether a response's body is streamed: it has one and does not declare its length."""
+    status = start["status"]
+    if status < 200 or status in {204, 304}:
+        return False
+    return all(name.lower() != b"content-length" for name, _ in start.get("headers", []))
 
 
 class BodySizeLimit:
