@@ -203,3 +203,38 @@ def test_an_erased_actor_leaves_its_name_in_no_table_and_no_delivery(
         ("actor.created", {"id": doomed["id"]}),
         ("actor.deleted", {"id": doomed["id"]}),
     ]
+
+
+def test_an_erased_account_leaves_its_name_in_no_table_and_its_tokens_fail(
+    world: dict[str, Any], client: TestClient, engine: Engine, session: Session
+) -> None:
+    actor = world["seeker"]
+    token = issue_token(engine, Role.member, [actor["id"]])
+    with TestClient(client.app, headers={"Authorization": f"Bearer {token}"}) as member:
+        me = member.get("/v1/me").json()
+        renamed = client.patch(
+            f"/v1/accounts/{me['id']}", json={"name": "Erika Mustermann-Loeschbar"}
+        )
+        if renamed.status_code == 405:  # accounts are named at creation only
+            session.execute(
+                text("UPDATE account SET name = 'Erika Mustermann-Loeschbar' WHERE id = :id"),
+                {"id": uuid.UUID(me["id"]).hex if engine.dialect.name == "sqlite" else me["id"]},
+            )
+            session.commit()
+        feedback = member.post("/v1/matches/feedback", json={
+            "actor_id": actor["id"], "target_id": world["secret"][("postcode", "public")]["id"],
+            "action": "dismiss"})  # fmt: skip
+        assert feedback.status_code in (200, 201), feedback.text
+
+        assert member.delete(f"/v1/accounts/{me['id']}").status_code == 204
+        assert member.get("/v1/me").status_code == 401
+
+    session.rollback()
+    leaks = [
+        table.name
+        for table in SQLModel.metadata.sorted_tables
+        for row in session.execute(text(f'SELECT * FROM "{table.name}"'))
+        if "Mustermann-Loeschbar" in " ".join(str(cell) for cell in row)
+    ]
+    assert leaks == []
+    assert client.get(f"/v1/actors/{actor['id']}").status_code == 200  # the actor stays

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlmodel import Session, col
 
 from radar.errors import Conflict, FieldError, InvalidInput, NotFound, Unauthorized
@@ -25,6 +25,9 @@ from radar.models.account import (
 )
 from radar.models.actor import Actor
 from radar.models.base import utcnow
+from radar.models.match import MatchFeedback
+from radar.models.rate_limit import RateLimitWindow
+from radar.models.webhook import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from radar.services.access import SYSTEM, Principal, require_signed_in
 from radar.services.common import PageRequest, fetch_page
 
@@ -130,6 +133,33 @@ def revoke_actor(session: Session, *, account_id: uuid.UUID, actor_id: uuid.UUID
         raise NotFound(f"Account {account_id} does not manage actor {actor_id}")
     session.delete(link)
     session.flush()
+
+
+def erase_account(session: Session, *, account_id: uuid.UUID) -> None:
+    """Delete an account for good (the GDPR erasure): its tokens, the links to the actors it
+    managed (the actors stay), its webhook subscriptions with their deliveries and attempts,
+    its rate-limit window, and its name on match feedback (the feedback stays, by no one)."""
+    get_account(session, account_id=account_id, for_update=True)
+    subscriptions = select(col(WebhookSubscription.id)).where(
+        col(WebhookSubscription.account_id) == account_id
+    )
+    deliveries = select(col(WebhookDelivery.id)).where(
+        col(WebhookDelivery.subscription_id).in_(subscriptions)
+    )
+    for statement in (
+        delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(deliveries)),
+        delete(WebhookDelivery).where(col(WebhookDelivery.subscription_id).in_(subscriptions)),
+        delete(WebhookSubscription).where(col(WebhookSubscription.account_id) == account_id),
+        delete(ApiToken).where(col(ApiToken.account_id) == account_id),
+        delete(AccountActor).where(col(AccountActor.account_id) == account_id),
+        delete(RateLimitWindow).where(col(RateLimitWindow.key) == f"account:{account_id}"),
+        update(MatchFeedback)
+        .where(col(MatchFeedback.account_id) == account_id)
+        .values(account_id=None),
+        delete(Account).where(col(Account.id) == account_id),
+    ):
+        session.execute(statement.execution_options(synchronize_session=False))
+    session.expire_all()
 
 
 def create_token(

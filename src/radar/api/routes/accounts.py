@@ -66,6 +66,20 @@ def read_account(
     return accounts.read_account(session, account_id=account_id)
 
 
+@router.delete(
+    "/accounts/{account_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(404, 422),
+)
+def erase_account(account_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> None:
+    """Delete an account for good (the GDPR erasure; admins any, everyone else its own): its
+    tokens, the links to the actors it managed (the actors stay), its webhook subscriptions with
+    their deliveries, and its name on match feedback. Erasing an actor is
+    `DELETE /v1/actors/{id}`."""
+    access.require_own_account(principal, account_id=account_id)
+    accounts.erase_account(session, account_id=account_id)
+
+
 @router.put(
     "/accounts/{account_id}/actors/{actor_id}",
     response_model=AccountPublic,
