@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine, create_engine
 
 from radar import __version__
+from radar.api.docs import install_docs
 from radar.api.errors import install_error_handlers
 from radar.api.middleware import BodySizeLimit, ConcurrencyLimit
 from radar.api.nul_guard import RefuseNul
@@ -79,11 +80,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.resolved_database_url())
     app.state.match_engine = MatchEngine()
     install_error_handlers(app)
+    install_docs(app)
     # The last added runs first: a slow upload is read in full before it takes a slot.
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
