@@ -60,13 +60,15 @@ _STATE_ABBREVIATIONS = {
 
 @dataclass(frozen=True)
 class Address:
-    """A postal address as actors and ideas store it; `state` is an optional hint."""
+    """A postal address as actors and ideas store it; `state` and `district` (a Kreis, e.g.
+    "Siegen-Wittgenstein") are optional hints that decide between places of the same name."""
 
     street: str | None = None
     postcode: str | None = None
     city: str | None = None
     country: str = "DE"
     state: str | None = None
+    district: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -75,7 +77,7 @@ class Address:
     def query(self) -> str:
         """The address as one line, as online geocoders take it."""
         place = " ".join(part for part in (self.postcode, self.city) if part)
-        parts = [self.street, place, self.state, self.country]
+        parts = [self.street, place, self.district, self.state, self.country]
         return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
@@ -146,8 +148,10 @@ def parse_query(query: str) -> Address:
         rest.append(part)
     if rest:
         if city is None:
-            city = rest[-1]
-            rest = rest[:-1]
+            # The city is the last part without a number: "Siegen, Unteres Schloss 3".
+            named = [part for part in rest if not any(ch.isdigit() for ch in part)]
+            city = named[-1] if named else rest[-1]
+            rest.remove(city)
         if rest:
             street = ", ".join(rest)
     elif city is None and postcode is None and parts:

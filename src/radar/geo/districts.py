@@ -5,6 +5,10 @@ North Rhine-Westphalia is listed in full, Südwestfalen's home state. Elsewhere 
 Stadt is named after its city (the gazetteer knows it); a Landkreis outside this table has no
 name here and its actors get no district."""
 
+from collections.abc import Mapping
+
+from radar.matching.normalise import fold
+
 NRW_DISTRICTS: dict[str, str] = {
     "05111": "Düsseldorf",
     "05112": "Duisburg",
@@ -63,3 +67,38 @@ NRW_DISTRICTS: dict[str, str] = {
 
 # The five districts of Südwestfalen and the city of Hagen: the DO IT cluster's region.
 SUEDWESTFALEN = frozenset({"05958", "05962", "05966", "05970", "05974", "05914"})
+
+# Landscapes that official names and addresses use as a qualifier ("Neunkirchen (Siegerland)",
+# "Menden (Sauerland)"), by the districts they lie in.
+REGIONS: dict[str, frozenset[str]] = {
+    "Siegerland": frozenset({"05970"}),
+    "Wittgenstein": frozenset({"05970"}),
+    "Wittgensteiner Land": frozenset({"05970"}),
+    "Sauerland": frozenset({"05958", "05962", "05966", "05974"}),
+    "Hochsauerland": frozenset({"05958"}),
+    "Märkisches Sauerland": frozenset({"05962"}),
+    "Kurkölnisches Sauerland": frozenset({"05958", "05966"}),
+    "Südwestfalen": SUEDWESTFALEN,
+}
+
+_DISTRICT_PREFIXES = ("landkreis ", "kreisfreie stadt ", "stadtkreis ", "kreis ", "lk ", "stadt ")
+
+
+def district_key(name: str) -> str:
+    """The folded spelling a district is looked up by: "Kreis Olpe", "LK Olpe" and "Olpe" alike."""
+    folded = fold(name).replace("-", " ")
+    for prefix in _DISTRICT_PREFIXES:
+        if folded.startswith(prefix):
+            return folded.removeprefix(prefix)
+    return folded
+
+
+def district_index(names: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """District names (`names`: key → name) and landscape names, by `district_key`, to the
+    keys of the districts they cover."""
+    index: dict[str, set[str]] = {}
+    for key, name in names.items():
+        index.setdefault(district_key(name), set()).add(key)
+    for region, keys in REGIONS.items():
+        index.setdefault(district_key(region), set()).update(keys)
+    return {name: frozenset(keys) for name, keys in index.items()}

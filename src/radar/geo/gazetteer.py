@@ -5,7 +5,6 @@ geocoder, the district resolver and the source of the centroids that location pr
 import bisect
 import gzip
 import math
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +19,8 @@ from radar.geo.base import (
     parse_query,
     state_code,
 )
-from radar.geo.districts import NRW_DISTRICTS
+from radar.geo.districts import NRW_DISTRICTS, district_index, district_key
+from radar.geo.names import name_keys, qualifier_of
 from radar.matching.normalise import fold
 
 # Cells per degree of the nearest-point grid (about 11 km × 7 km cells in Germany).
@@ -32,10 +32,6 @@ _SAME_PLACE_KM = 25.0
 # every postcode centroid (or every place) lies outside the areas the gazetteer knows.
 POSTCODE_AREA_KM = 15.0
 PLACE_AREA_KM = _SAME_PLACE_KM
-_PARENTHESIS = re.compile(r"\s*\(([^)]*)\)\s*")
-# "Menden (Sauerland)", "Wickede (Ruhr)", "Frankfurt am Main", "Halle/Saale": the main name
-# and the qualifier each address spells differently.
-_QUALIFIER = re.compile(r"\s*(?:/|,|\ban der\b|\bam\b|\bim\b|\ban\b|\bin\b|\bi\.\s?)\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,23 +71,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def name_keys(name: str) -> set[str]:
-    """Every folded spelling a place name is looked up by: umlauts spelled out and plain, with
-    and without its parenthesised or `an der …` qualifier."""
-    keys: set[str] = set()
-    for variant in (name, _PARENTHESIS.sub(" ", name)):
-        for spell in (True, False):
-            folded = fold(variant, spell_umlauts=spell)
-            if folded:
-                keys.add(folded)
-                keys.add(folded.replace("-", " "))
-        head = _QUALIFIER.split(_PARENTHESIS.sub(" ", variant), maxsplit=1)[0]
-        if head and head != variant:
-            keys.add(fold(head))
-            keys.add(fold(head, spell_umlauts=False))
-    return {key for key in keys if key}
-
-
 def _rows(filename: str) -> Iterator[list[str]]:
     with gzip.open(str(files("radar.geo") / "data" / filename), "rt", encoding="utf-8") as fh:
         next(fh)
@@ -102,8 +81,10 @@ def _rows(filename: str) -> Iterator[list[str]]:
 class Gazetteer:
     """Offline geocoding of German addresses to postcode or place centroids.
 
-    Ambiguous names resolve by postcode, then state, then population: "Neunkirchen, 57290" is
-    the one in Siegen-Wittgenstein, "Hagen" the city in North Rhine-Westphalia."""
+    Ambiguous names resolve by postcode, then state, then district (given, or as the name's
+    qualifier), then population: "Neunkirchen, 57290", "Neunkirchen, Siegen-Wittgenstein" and
+    "Neunkirchen (Siegerland)" are the one in Siegen-Wittgenstein, "Hagen" the city in North
+    Rhine-Westphalia."""
 
     name = "gazetteer"
 
@@ -134,6 +115,14 @@ class Gazetteer:
         # A kreisfreie Stadt's municipality key is its district key followed by 000.
         self._city_districts = {
             p.kreis: p.name for p in self.places if p.main and p.gemeinde == p.kreis + "000"
+        }
+        self._districts = district_index(NRW_DISTRICTS | self._city_districts)
+        by_district: dict[str, list[Postcode]] = {}
+        for pc in self.postcodes.values():
+            by_district.setdefault(pc.kreis, []).append(pc)
+        self._district_centres = {
+            kreis: (sum(pc.lat for pc in pcs) / len(pcs), sum(pc.lon for pc in pcs) / len(pcs))
+            for kreis, pcs in by_district.items()
         }
         self._grid: dict[tuple[int, int], list[Postcode]] = {}
         for pc in self.postcodes.values():
@@ -204,7 +193,14 @@ class Gazetteer:
         if address.country.upper() not in {"DE", "DEU"}:
             return None
         pc = self.postcodes.get((address.postcode or "").strip())
-        place = self._find_place(address.city, postcode=pc, state=state_code(address.state))
+        state = state_code(address.state)
+        place = self._find_place(address.city, postcode=pc, state=state, district=address.district)
+        if place is None and pc is None and address.street:
+            # "Neunkirchen, Siegen-Wittgenstein" reads as street and city: the place is in the
+            # street field, the "city" names its district (or the fields are swapped).
+            place = self._find_place(
+                address.street, postcode=None, state=state, district=address.city
+            )
         if pc is not None:
             return self._postcode_result(pc, place)
         if place is not None:
@@ -220,10 +216,9 @@ class Gazetteer:
             return [self._postcode_result(self.postcodes[code], None) for code in matching][:limit]
         address = parse_query(query)
         results: list[GeocodeResult] = []
-        if address.postcode and address.postcode in self.postcodes:
-            exact = self.geocode(address)
-            if exact is not None:
-                results.append(exact)
+        exact = self.geocode(address)
+        if exact is not None:
+            results.append(exact)
         if address.city:
             code = state_code(address.state)
             for place in self._places_starting(address.city):
@@ -289,12 +284,17 @@ class Gazetteer:
         return []
 
     def _find_place(
-        self, city: str | None, *, postcode: Postcode | None, state: str | None
+        self,
+        city: str | None,
+        *,
+        postcode: Postcode | None,
+        state: str | None,
+        district: str | None = None,
     ) -> Place | None:
         candidates = self._lookup(city)
-        if city and state is None:
-            qualifier = _PARENTHESIS.search(city)
-            state = state_code(qualifier.group(1)) if qualifier else None
+        qualifier = qualifier_of(city)
+        if state is None and state_code(qualifier):
+            state, qualifier = state_code(qualifier), None
         if postcode is not None:
             near = [
                 p
@@ -308,7 +308,34 @@ class Gazetteer:
             )
         if state is not None:
             candidates = [p for p in candidates if p.state == state] or candidates
+        anchor = self._anchor(district) or self._anchor(qualifier)
+        if anchor is not None and candidates:
+            # The place in the district, else the one nearest to it.
+            kreise, lat, lon = anchor
+            return min(
+                candidates,
+                key=lambda p: (
+                    p.kreis not in kreise,
+                    0.0 if p.kreis in kreise else distance_km(p.lat, p.lon, lat, lon),
+                ),
+            )
         return candidates[0] if candidates else None
+
+    def _anchor(self, name: str | None) -> tuple[frozenset[str], float, float] | None:
+        """The districts a district, landscape or place name stands for, and their centre."""
+        if not name:
+            return None
+        kreise = self._districts.get(district_key(name))
+        if kreise:
+            centres = [self._district_centres[k] for k in kreise if k in self._district_centres]
+            if centres:
+                lat = sum(c[0] for c in centres) / len(centres)
+                lon = sum(c[1] for c in centres) / len(centres)
+                return kreise, lat, lon
+        places = self._lookup(name)
+        if places:
+            return frozenset({places[0].kreis}), places[0].lat, places[0].lon
+        return None
 
     def _places_starting(self, text: str) -> list[Place]:
         prefix = fold(text)

@@ -30,7 +30,9 @@ from radar.models.idea import Idea
 from radar.services.common import touch
 from radar.settings import Settings, get_settings
 
-ADDRESS_FIELDS = frozenset({"street", "postcode", "city", "country"})
+# The district helps tell places of one name apart (Neunkirchen in Siegen-Wittgenstein or in
+# Saarland): changing it locates the row again.
+ADDRESS_FIELDS = frozenset({"street", "postcode", "city", "country", "district"})
 RETRIED = (GeocodeStatus.pending, GeocodeStatus.failed)
 
 
@@ -139,7 +141,11 @@ def locate_on_write(
 def geocode_row(row: Locatable, geocoder: Geocoder) -> bool:
     """Geocode the row's address in place; True when it was found."""
     address = Address(
-        street=row.street, postcode=row.postcode, city=row.city, country=row.country or "DE"
+        street=row.street,
+        postcode=row.postcode,
+        city=row.city,
+        country=row.country or "DE",
+        district=row.district,
     )
     if address.empty:
         row.lat = row.lon = None
