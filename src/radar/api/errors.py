@@ -168,7 +168,7 @@ def install_error_handlers(app: FastAPI) -> None:
             status=exc.status_code,
             slug=phrase.lower().replace(" ", "-"),
             title=phrase,
-            detail=str(exc.detail) if exc.detail != phrase else None,
+            detail=str(exc.detail) if exc.detail != phrase else _default_detail(request, headers),
             headers=headers or None,
         )
 
@@ -194,3 +194,10 @@ def install_error_handlers(app: FastAPI) -> None:
             title="Internal Server Error",
             detail="An unexpected error occurred; it has been logged.",
         )
+
+
+def _default_detail(request: Request, headers: dict[str, str]) -> str | None:
+    """What an unknown path or method means, said in words (`detail` is never left empty)."""
+    if "Allow" in headers:
+        return f"{request.method} is not allowed on {request.url.path}; allowed: {headers['Allow']}"
+    return f"No resource at {request.url.path}"

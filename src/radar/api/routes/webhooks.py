@@ -85,7 +85,9 @@ def list_subscriptions(
     return webhooks.list_subscriptions(session, principal=principal, page=page)
 
 
-@router.get("/{subscription_id}", response_model=SubscriptionPublic, responses=problems(403, 404))
+@router.get(
+    "/{subscription_id:uuid}", response_model=SubscriptionPublic, responses=problems(403, 404)
+)
 def read_subscription(
     subscription_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
 ) -> SubscriptionPublic:
@@ -96,7 +98,7 @@ def read_subscription(
 
 
 @router.patch(
-    "/{subscription_id}",
+    "/{subscription_id:uuid}",
     response_model=SubscriptionPublic,
     responses=problems(403, 404, 422, body=True),
 )
@@ -120,7 +122,7 @@ def update_subscription(
 
 
 @router.delete(
-    "/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404)
+    "/{subscription_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 404)
 )
 def delete_subscription(
     subscription_id: uuid.UUID, session: SessionDep, principal: PrincipalDep
@@ -130,7 +132,7 @@ def delete_subscription(
 
 
 @router.post(
-    "/{subscription_id}/rotate-secret",
+    "/{subscription_id:uuid}/rotate-secret",
     response_model=SubscriptionWithSecret,
     responses=problems(403, 404),
 )
@@ -143,7 +145,7 @@ def rotate_secret(
 
 
 @router.post(
-    "/{subscription_id}/ping",
+    "/{subscription_id:uuid}/ping",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=DeliveryPublic,
     responses=problems(403, 404),
@@ -156,7 +158,7 @@ def ping(
 
 
 @router.get(
-    "/{subscription_id}/deliveries",
+    "/{subscription_id:uuid}/deliveries",
     response_model=DeliveriesPage,
     responses=problems(403, 404, 422),
 )
@@ -175,7 +177,7 @@ def list_deliveries(
 
 
 @router.post(
-    "/{subscription_id}/deliveries/{delivery_id}/redeliver",
+    "/{subscription_id:uuid}/deliveries/{delivery_id:uuid}/redeliver",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=DeliveryPublic,
     responses=problems(403, 404),
@@ -193,7 +195,7 @@ def redeliver(
 
 
 @router.post(
-    "/{subscription_id}/replay",
+    "/{subscription_id:uuid}/replay",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReplayReport,
     responses=problems(403, 404, 422),
