@@ -21,3 +21,27 @@ def test_the_event_types_are_not_shadowed_by_a_subscription_id(client: TestClien
         assert (response.status_code, response.headers["allow"]) == (405, "GET"), method
     # Something that is not an id names no subscription.
     assert client.get("/v1/webhooks/not-an-id").status_code == 404
+
+
+def test_a_body_that_is_not_json_is_a_415_and_bad_json_names_the_whole_body(
+    client: TestClient,
+) -> None:
+    plain = client.post(
+        "/v1/actors", content=b'{"name": "X"}', headers={"Content-Type": "text/plain"}
+    )
+    assert plain.status_code == 415, plain.text
+    assert plain.headers["content-type"] == "application/problem+json"
+    untyped = client.post("/v1/actors", content=b"name=X")
+    assert untyped.status_code == 415, untyped.text
+
+    broken = client.post(
+        "/v1/actors", content=b'{"name": ', headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 422
+    (error,) = broken.json()["errors"]
+    assert (error["pointer"], error["type"]) == ("", "json_invalid")  # RFC 6901's root
+    assert "character" in error["message"]
+
+    empty = client.post("/v1/actors", headers={"Content-Type": "application/json"})
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["pointer"] == ""

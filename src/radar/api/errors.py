@@ -79,7 +79,8 @@ def _field_error(error: FieldError) -> dict[str, Any]:
     return {
         "location": location,
         "field": ".".join(path),
-        "pointer": "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in path),
+        # RFC 6901: the whole document is "", a member "/name".
+        "pointer": "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in path),
         "message": error.message,
         "type": error.type,
         **error.extra,
@@ -108,8 +109,9 @@ def _context_field(error: dict[str, Any]) -> tuple[str, ...]:
 
 def problems(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
     """The `responses=` declaration of the problem statuses an endpoint can return; `body`
-    adds those of a request body: 400 (unreadable), 413 (too large), 422 (invalid)."""
-    codes = sorted({*statuses, *((400, 413, 422) if body else ())})
+    adds those of a request body: 400 (unreadable), 413 (too large), 415 (not JSON), 422
+    (invalid)."""
+    codes = sorted({*statuses, *((400, 413, 415, 422) if body else ())})
     return {
         status: {
             "model": Problem,
@@ -139,15 +141,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            FieldError(
-                # Checks spanning several fields name the one to fix in their context.
-                loc=(*error.get("loc", ("body",)), *_context_field(error)),
-                message=str(error.get("msg", "invalid value")),
-                type=str(error.get("type", "value_error")),
+        if _body_not_json(request, exc):
+            return problem_response(
+                request,
+                status=415,
+                slug="unsupported-media-type",
+                title="Unsupported Media Type",
+                detail="Send the request body as JSON, with `Content-Type: application/json`.",
+                headers={"Accept": "application/json"},
             )
-            for error in exc.errors()
-        ]
+        errors = [_validation_field_error(error) for error in exc.errors()]
         return problem_response(
             request,
             status=422,
@@ -201,3 +204,30 @@ def _default_detail(request: Request, headers: dict[str, str]) -> str | None:
     if "Allow" in headers:
         return f"{request.method} is not allowed on {request.url.path}; allowed: {headers['Allow']}"
     return f"No resource at {request.url.path}"
+
+
+def _validation_field_error(error: dict[str, Any]) -> FieldError:
+    loc = tuple(error.get("loc", ("body",)))
+    if error.get("type") == "json_invalid":
+        # The position in the text is no field: the whole body is what cannot be read.
+        at = loc[1] if len(loc) > 1 else None
+        reason = (error.get("ctx") or {}).get("error", "invalid JSON")
+        return FieldError(
+            loc=("body",),
+            message=f"the body is not valid JSON: {reason}"
+            + (f" (at character {at})" if at is not None else ""),
+            type="json_invalid",
+        )
+    return FieldError(
+        # Checks spanning several fields name the one to fix in their context.
+        loc=(*loc, *_context_field(error)),
+        message=str(error.get("msg", "invalid value")),
+        type=str(error.get("type", "value_error")),
+    )
+
+
+def _body_not_json(request: Request, exc: RequestValidationError) -> bool:
+    """Whether the errors come from a body sent in another media type than JSON: FastAPI
+    leaves such a body unread (raw bytes) and reports it as invalid; it is a 415, not a 422."""
+    body_errors = any(tuple(error.get("loc", ()))[:1] == ("body",) for error in exc.errors())
+    return body_errors and isinstance(exc.body, bytes | bytearray) and len(exc.body) > 0
