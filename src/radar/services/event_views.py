@@ -84,8 +84,9 @@ class EventReader:
 
     def sees(self, actor_id: uuid.UUID | None) -> bool:
         """Whether the reader may see this actor now (never one that no longer exists)."""
-        state = self.states.get(actor_id) if actor_id is not None else None
-        return state is not None and can_see(self.principal, actor_id, state.visibility)  # type: ignore[arg-type]
+        if actor_id is None or (state := self.states.get(actor_id)) is None:
+            return False
+        return can_see(self.principal, actor_id, state.visibility)
 
     def shape(
         self, entity_type: str, entity_id: uuid.UUID | None, payload: Mapping[str, Any]
