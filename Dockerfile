@@ -4,7 +4,11 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /build
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN python -m venv /opt/radar && /opt/radar/bin/pip install .
+# The wheel ships the top-level Alembic migrations inside the package (radar/migrations); the
+# build fails here if the installed package cannot find them.
+COPY migrations ./migrations
+RUN python -m venv /opt/radar && /opt/radar/bin/pip install . \
+    && /opt/radar/bin/python -c "from radar.db import migrations_directory; print(migrations_directory())"
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin radar \

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
@@ -11,12 +12,18 @@ from sqlalchemy import Engine, inspect, select
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from radar.db import alembic_config, make_engine, upgrade
+from radar.db import alembic_config, make_engine, migrations_directory, upgrade
 from radar.geo.privacy import shown_point
 from radar.models.action_field import ActionField
 from radar.models.actor import Actor
 from radar.models.base import metadata
 from radar.models.topic import Topic
+
+
+def test_the_checkout_runs_its_top_level_migrations() -> None:
+    # The editable install runs migrations/ of the checkout (the wheel ships them inside the
+    # package: tests/test_wheel_install.py).
+    assert migrations_directory() == Path(__file__).resolve().parents[1] / "migrations"
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -78,10 +79,23 @@ def close_session(session: Session, *, commit: bool) -> None:
         session.close()
 
 
+def migrations_directory() -> Path:
+    """Where the Alembic scripts are: in an installed wheel they ship inside the package
+    (`radar/migrations`, mapped from the repository's top-level `migrations/`); an editable
+    install or a checkout on the path runs them from that top-level `migrations/`."""
+    packaged = files("radar") / "migrations"
+    if packaged.joinpath("env.py").is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "migrations"
+    if (checkout / "env.py").is_file():
+        return checkout
+    raise RuntimeError(f"no Alembic migrations found at {packaged} nor at {checkout}")
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
-    """The Alembic configuration for the migrations shipped inside the package."""
+    """The Alembic configuration for the migrations (see `migrations_directory`)."""
     config = Config()
-    config.set_main_option("script_location", str(files("radar") / "migrations"))
+    config.set_main_option("script_location", str(migrations_directory()))
     if engine is not None:
         config.attributes["engine"] = engine
         config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))

@@ -177,6 +177,20 @@ class Settings(BaseSettings):
         "webhooks as `match.found` (once per pair).",
     )
 
+    map_tile_url: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        max_length=500,
+        description="Base-map tiles of the map explorer at `/`, a Leaflet URL template "
+        "(`{z}/{x}/{y}`, optionally `{s}`); empty: no base map, the points on a plain "
+        "background. The explorer's Content-Security-Policy lets images load from its host.",
+    )
+    map_tile_attribution: str = Field(
+        default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+        "contributors",
+        max_length=1000,
+        description="Attribution shown under the base map (HTML), as the tiles' licence asks.",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to connect to; creates the data directory for the SQLite default."""
         if self.database_url:

@@ -262,11 +262,11 @@ def test_unreadable_body_is_a_400_problem(client: TestClient) -> None:
     assert "400" in client.get("/openapi.json").json()["paths"]["/v1/actors"]["post"]["responses"]
 
 
-def test_malformed_json_is_a_422(client: TestClient) -> None:
+def test_malformed_json_is_a_400(client: TestClient) -> None:
     response = client.post(
         "/v1/actors", content=b"{not json", headers={"content-type": "application/json"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.headers["content-type"] == PROBLEM
 
 

@@ -3,17 +3,29 @@
 import csv
 import io
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from radar.cli import main
 from radar.models.account import Role
 from radar.services.importer import read_records, run_import
+from radar.settings import get_settings
 from tests.conftest import ClientFactory
 from tests.factories import TOPIC_AI, create_actor
-from tests.idea_factories import idea_body
+from tests.group_factories import create_group, join
+from tests.idea_factories import create_idea, idea_body
+
+SIEGEN = {"lat": 50.8748, "lon": 8.0243, "city": "Siegen", "postcode": "57072",
+          "district": "Siegen-Wittgenstein"}  # fmt: skip
+KREUZTAL = {"lat": 50.9620, "lon": 7.9886, "city": "Kreuztal", "postcode": "57223",
+            "district": "Siegen-Wittgenstein"}  # fmt: skip
+NOWHERE = {"street": None, "postcode": None, "city": None, "district": None, "lat": None,
+           "lon": None}  # fmt: skip
 
 
 def _export(client: TestClient, entity: str, fmt: str) -> str:
@@ -120,6 +132,134 @@ def test_geojson_and_groups(client: TestClient, data: dict[str, Any]) -> None:
     assert len(collection["features"]) == 3
     assert collection["features"][0]["geometry"]["coordinates"] == [7.6273, 51.2197]
     assert groups.splitlines()[0] == "name,description,join_policy,topics,action_fields,members"
+
+
+def _features(client: TestClient, entity: str) -> dict[str, dict[str, Any]]:
+    response = client.get(f"/v1/export/{entity}", params={"format": "geojson"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/geo+json"
+    collection = json.loads(response.text)
+    assert collection["type"] == "FeatureCollection"
+    return {feature["id"]: feature for feature in collection["features"]}
+
+
+def test_geojson_is_served_and_declared_as_geo_json(client: TestClient) -> None:
+    create_actor(client)
+
+    _features(client, "actors")
+    declared = client.get("/openapi.json").json()["paths"]["/v1/export/{entity}"]["get"]
+    assert "application/geo+json" in declared["responses"]["200"]["content"]
+
+
+def test_actors_and_ideas_without_a_location_you_may_see_have_a_null_geometry(
+    client: TestClient, make_client: ClientFactory
+) -> None:
+    hidden = create_actor(client, location_precision="hidden", **SIEGEN)
+    unlocated = create_actor(client, **NOWHERE)
+    idea = create_idea(client, **NOWHERE)
+    analyst = make_client(Role.analyst)
+
+    actors = _features(analyst, "actors")
+    ideas = _features(analyst, "ideas")
+
+    assert set(actors) == {hidden["id"], unlocated["id"]}
+    for feature in (actors[hidden["id"]], actors[unlocated["id"]], ideas[idea["id"]]):
+        assert feature["type"] == "Feature"
+        assert feature["geometry"] is None
+    assert actors[hidden["id"]]["properties"]["name"] == hidden["name"]
+    assert ideas[idea["id"]]["properties"]["external_id"] == idea["external_id"]
+    # Its managers (and admins) see where it is.
+    point = _features(client, "actors")[hidden["id"]]["geometry"]
+    assert point == {"type": "Point", "coordinates": [8.0243, 50.8748]}
+
+
+def test_a_group_is_placed_at_the_centre_of_its_members_shown_points(
+    client: TestClient, make_client: ClientFactory
+) -> None:
+    siegen = create_actor(client, **SIEGEN)
+    kreuztal = create_actor(client, location_precision="city", **KREUZTAL)
+    group = create_group(client, founder_id=siegen["id"])
+    join(client, group["id"], kreuztal["id"])
+    analyst = make_client(Role.analyst)
+    shown = analyst.get(f"/v1/actors/{kreuztal['id']}").json()
+
+    feature = _features(analyst, "groups")[group["id"]]
+
+    assert shown["lat"] != KREUZTAL["lat"]  # city precision: the analyst sees the centre
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["geometry"]["coordinates"] == [
+        pytest.approx((8.0243 + shown["lon"]) / 2, abs=1e-6),
+        pytest.approx((50.8748 + shown["lat"]) / 2, abs=1e-6),
+    ]
+    assert feature["properties"]["place"] == "members_centre"
+    assert feature["properties"]["name"] == group["name"]
+    assert feature["properties"]["members"] == [siegen["id"], kreuztal["id"]]
+
+
+@pytest.mark.parametrize(
+    "member",
+    [{"visibility": "private"}, {"location_precision": "hidden"}, NOWHERE],
+    ids=["private", "hidden", "unlocated"],
+)
+def test_a_group_whose_members_you_may_not_place_has_no_geometry(
+    client: TestClient, make_client: ClientFactory, member: dict[str, Any]
+) -> None:
+    only = create_actor(client, **{**SIEGEN, **member})
+    group = create_group(client, founder_id=only["id"])
+    empty = create_group(client)
+
+    features = _features(make_client(Role.analyst), "groups")
+
+    for unplaced in (features[group["id"]], features[empty["id"]]):
+        assert unplaced["geometry"] is None
+        assert unplaced["properties"]["place"] is None
+
+
+def test_a_private_member_counts_only_for_those_who_may_see_it(
+    client: TestClient, make_client: ClientFactory
+) -> None:
+    public = create_actor(client, **SIEGEN)
+    private = create_actor(client, visibility="private", **KREUZTAL)
+    group = create_group(client, founder_id=public["id"])
+    join(client, group["id"], private["id"])
+
+    by_analyst = _features(make_client(Role.analyst), "groups")[group["id"]]
+    by_admin = _features(client, "groups")[group["id"]]
+
+    assert by_analyst["geometry"]["coordinates"] == [8.0243, 50.8748]
+    assert by_analyst["properties"]["members"] == [public["id"]]
+    assert by_admin["geometry"]["coordinates"] == [
+        pytest.approx((8.0243 + 7.9886) / 2, abs=1e-6),
+        pytest.approx((50.8748 + 50.9620) / 2, abs=1e-6),
+    ]
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[None]:
+    """Point `radar` at the test database (settings come from RADAR_* variables)."""
+    monkeypatch.setenv("RADAR_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_radar_export_writes_the_same_geojson(
+    environment: None, client: TestClient, tmp_path: Path
+) -> None:
+    siegen = create_actor(client, **SIEGEN)
+    unlocated = create_actor(client, **NOWHERE)
+    group = create_group(client, founder_id=siegen["id"])
+    join(client, group["id"], unlocated["id"])
+    written = {entity: tmp_path / f"{entity}.json" for entity in ("actors", "groups")}
+
+    for entity, path in written.items():
+        assert main(["export", entity, "--format", "geojson", "--output", str(path)]) == 0
+
+    actors = {f["id"]: f for f in json.loads(written["actors"].read_text())["features"]}
+    groups = {f["id"]: f for f in json.loads(written["groups"].read_text())["features"]}
+    assert actors[unlocated["id"]]["geometry"] is None
+    assert groups[group["id"]]["geometry"]["coordinates"] == [8.0243, 50.8748]
+    assert groups[group["id"]]["properties"]["place"] == "members_centre"
 
 
 def test_only_analysts_and_admins_export(make_client: ClientFactory) -> None:

@@ -1,6 +1,7 @@
 """`POST /v1/import/{kind}` refuses what it cannot read with a problem, never a 500: a CSV
-cell over the reader's limit refuses the whole file (nothing written); a NUL or a value of the
-wrong type fails its row, named by line and field."""
+cell over the reader's limit, or a header naming an unknown column, refuses the whole file
+(nothing written); a NUL or a value of the wrong type fails its row, named by line and
+field."""
 
 import csv
 import json
@@ -43,6 +44,23 @@ def test_a_csv_cell_over_the_field_limit_is_a_422_naming_the_line_and_writes_not
     problem = assert_problem(response, 422, field="", location="body")
     assert problem["errors"][0]["line"] == 3
     assert "line 3" in problem["detail"]
+    assert count_rows(session, Actor) == 0
+
+
+def test_a_csv_header_naming_an_unknown_column_is_a_422_and_writes_nothing(
+    importer: TestClient, session: Session
+) -> None:
+    text = "external_id,name,kind,colour\nc1,Erste GmbH,company,blau\n"
+
+    response = importer.post(
+        "/v1/import/actors", content=text, headers={"Content-Type": "text/csv"}
+    )
+
+    problem = assert_problem(response, 422, field="", location="body")
+    assert (problem["errors"][0]["type"], problem["errors"][0]["column"]) == (
+        "unknown_column",
+        "colour",
+    )
     assert count_rows(session, Actor) == 0
 
 

@@ -1,5 +1,6 @@
 """`GET /v1/map`: GeoJSON points and clusters, filters, bbox, visibility and precision."""
 
+import re
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from tests.conftest import ClientFactory
 from tests.factories import TOPIC_AI, TOPIC_PLASTICS, create_actor
 from tests.idea_factories import idea_body
 
+GEO_JSON = "application/geo+json"
 SIEGEN = {
     "lat": 50.8748,
     "lon": 8.0243,
@@ -29,6 +31,7 @@ KREUZTAL = {
 def _map(client: TestClient, **params: Any) -> dict[str, Any]:
     response = client.get("/v1/map", params=params)
     assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == GEO_JSON
     data: dict[str, Any] = response.json()
     return data
 
@@ -58,6 +61,18 @@ def test_actors_and_ideas_are_geojson_points_in_lon_lat_order(client: TestClient
     assert set(_points(_map(client, layer="actors"))) == {actor["id"]}
 
 
+def test_the_map_is_served_and_declared_as_geo_json(client: TestClient) -> None:
+    response = client.get("/v1/map")
+    declared = client.get("/openapi.json").json()["paths"]["/v1/map"]["get"]["responses"]
+
+    assert response.headers["content-type"] == GEO_JSON
+    assert declared["200"]["content"] == {
+        GEO_JSON: {"schema": {"$ref": "#/components/schemas/MapFeatureCollection"}}
+    }
+    problem = client.get("/v1/map", params={"bbox": "8,50,7,51"})
+    assert problem.headers["content-type"] == "application/problem+json"
+
+
 def test_filters_and_bbox(client: TestClient) -> None:
     siegen = create_actor(client, topics=[TOPIC_AI], **SIEGEN)
     create_actor(client, topics=[TOPIC_PLASTICS])  # Lüdenscheid
@@ -67,12 +82,25 @@ def test_filters_and_bbox(client: TestClient) -> None:
     assert set(_points(inside)) == {siegen["id"]}
 
 
-@pytest.mark.parametrize("bbox", ["8,50,7,51", "a,b,c,d", "1,2,3", "7,50,200,51"])
-def test_a_bad_bbox_is_a_problem_naming_it(client: TestClient, bbox: str) -> None:
+@pytest.mark.parametrize(
+    ("bbox", "kind"),
+    [
+        ("8,50,7,51", "invalid_range"),  # fits the declared pattern; min > max
+        ("a,b,c,d", "value_error"),
+        ("1,2,3", "value_error"),
+        ("7,50,200,51", "value_error"),
+        ("nan,50,inf,51", "value_error"),
+    ],
+)
+def test_a_bad_bbox_is_a_problem_naming_it(client: TestClient, bbox: str, kind: str) -> None:
     response = client.get("/v1/map", params={"bbox": bbox})
 
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "bbox"
+    error = response.json()["errors"][0]
+    assert (error["field"], error["type"]) == ("bbox", kind)
+    pattern = client.get("/openapi.json").json()["paths"]["/v1/map"]["get"]["parameters"]
+    declared = next(p for p in pattern if p["name"] == "bbox")["schema"]["pattern"]
+    assert (re.fullmatch(declared, bbox) is not None) == (kind == "invalid_range")
 
 
 def test_clusters_merge_nearby_items_at_low_zoom_and_split_at_high_zoom(

@@ -1,9 +1,9 @@
 """Free terms to taxonomy topics, on the seeded taxonomy: what resolves, how, and what must not."""
 
-import importlib
-
 import pytest
+from alembic.script import ScriptDirectory
 
+from radar.db import alembic_config
 from radar.matching.topics import (
     Resolution,
     TopicName,
@@ -12,7 +12,8 @@ from radar.matching.topics import (
     topic_parents,
 )
 
-SEED = importlib.import_module("radar.migrations.versions.0002_seed_taxonomy")
+# The seed migration's module, loaded by Alembic from wherever the migrations are.
+SEED = ScriptDirectory.from_config(alembic_config()).get_revision("0002").module
 
 
 @pytest.fixture(scope="module")

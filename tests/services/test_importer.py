@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
+from radar.errors import InvalidInput
 from radar.matching.topics import TopicName, TopicNormaliser
 from radar.models.actor import Actor
 from radar.models.event import Event
@@ -183,7 +184,6 @@ def test_ideas_take_participants_by_external_id_the_first_as_lead(
 @pytest.mark.parametrize(
     ("text", "fmt", "message"),
     [
-        ("external_id,name,colour\nx,Y,blue\n", "csv", "unknown column 'colour'"),
         ('{"external_id": "x", "name": "Y", "colour": "blue"}\n', "jsonl", "unknown column"),
         ("{not json\n", "jsonl", "not valid JSON"),
         ("[1, 2]\n", "jsonl", "one JSON object"),
@@ -195,6 +195,15 @@ def test_unreadable_rows_are_reported(engine: Engine, text: str, fmt: str, messa
 
     assert report.created == 0
     assert message in report.errors[0].message
+
+
+def test_a_csv_header_with_an_unknown_column_is_refused_whole(engine: Engine) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        _import(engine, "actors", "external_id,name,colour\nx,Y,blue\n", fmt="csv")
+
+    (error,) = refused.value.errors
+    assert (error.type, error.extra["column"]) == ("unknown_column", "colour")
+    assert "unknown column 'colour'" in error.message
 
 
 def test_the_normaliser_is_conservative() -> None:

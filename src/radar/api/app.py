@@ -15,6 +15,7 @@ from radar.api.docs import install_docs
 from radar.api.errors import install_error_handlers
 from radar.api.middleware import BodySizeLimit, ConcurrencyLimit
 from radar.api.nul_guard import RefuseNul
+from radar.api.openapi_contract import install_openapi_contract
 from radar.api.routes import (
     accounts,
     actors,
@@ -35,6 +36,7 @@ from radar.api.routes import (
 from radar.db import make_engine
 from radar.matching.engine import MatchEngine
 from radar.settings import Settings, get_settings
+from radar.web import install_explorer
 from radar.webhooks.dispatcher import Dispatcher
 from radar.webhooks.match_watch import MatchWatcher
 
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.match_engine = MatchEngine()
     install_error_handlers(app)
     install_docs(app)
+    install_explorer(app)
     # The last added runs first: a slow upload is read in full before it takes a slot.
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             app.include_router(matches.direct_router)
         app.include_router(module.router)
     webhooks.document_webhooks(app)
+    install_openapi_contract(app)
     return app
 
 

@@ -1,16 +1,21 @@
 """Authentication of every /v1 request: bearer token → principal, anonymous rules, rate limit."""
 
+from collections.abc import Callable, Coroutine
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
+from starlette.types import Scope
 
 from radar.api.client_address import client_address
 from radar.api.deps import SettingsDep
 from radar.api.errors import problems
-from radar.errors import TooManyRequests, Unauthorized
+from radar.errors import InvalidInput, TooManyRequests, Unauthorized
 from radar.services import accounts, rate_limits
 from radar.services.access import ANONYMOUS, Principal
 from radar.settings import Settings
@@ -76,6 +81,7 @@ def authenticate(
                 accounts.note_token_use(connection, token_id=principal.token_id)
     if principal.is_anonymous and not (settings.public_read and request.method in SAFE_METHODS):
         raise Unauthorized("Sign in: send `Authorization: Bearer radar_…`")
+    request.state.principal = principal
     return principal
 
 
@@ -97,6 +103,40 @@ def _limit_rate(engine: Engine, key: str, limit: int) -> None:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
+async def authenticate_before_refusing(request: Request) -> None:
+    """Authenticate a request about to be refused as invalid, unless that has been done: one
+    that may not call gets its 401 (or 429) instead."""
+    if getattr(request.state, "principal", None) is None:
+        credentials = await bearer_scheme(request)
+        await run_in_threadpool(authenticate, request, request.app.state.settings, credentials)
+
+
+class AuthenticatedRoute(APIRoute):
+    """A route that judges who calls before what is sent: a caller who may not call it gets
+    its 401 (or 429) even when the query, headers or body are invalid as well. FastAPI reads
+    the body, and an endpoint that authenticates by itself checks its parameters, before any
+    dependency authenticates; such a request is authenticated when it turns out invalid."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def authenticate_first(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except (RequestValidationError, InvalidInput):
+                await authenticate_before_refusing(request)
+                raise
+
+        return authenticate_first
+
+
+def authenticates(scope: Scope) -> bool:
+    """Whether the request goes where callers are authenticated: every /v1 path (a middleware
+    asks, before routing)."""
+    path: str = scope["path"]
+    return path.startswith("/v1/")
+
+
 def authenticated_router(*, prefix: str, tags: list[str | Enum]) -> APIRouter:
     """A router whose every endpoint authenticates its caller (and may answer 401 or 429)."""
     return APIRouter(
@@ -104,4 +144,5 @@ def authenticated_router(*, prefix: str, tags: list[str | Enum]) -> APIRouter:
         tags=tags,
         dependencies=[Depends(get_principal)],
         responses=problems(401, 429),
+        route_class=AuthenticatedRoute,
     )

@@ -10,13 +10,14 @@ from typing import Annotated
 from anyio import CancelScope
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import WithJsonSchema
 from sqlmodel import Session
 
 from radar.db import close_session, open_session
 from radar.errors import FieldError, InvalidInput
 from radar.geo.base import Geocoder
 from radar.models.base import UtcDateTime
-from radar.services.common import MAX_LIMIT, PageRequest
+from radar.services.common import MAX_LIMIT, ExpectedVersion, PageRequest
 from radar.services.geocoding import configured_geocoder
 from radar.settings import Settings
 
@@ -76,8 +77,14 @@ async def get_updated_since(
 
 UpdatedSinceDep = Annotated[UtcDateTime | None, Depends(get_updated_since)]
 
-_ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
-_IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"\d+")\s*$'
+# RFC 9110 §8.8.3 and §13.1.1: `If-Match = "*" / #entity-tag`, a list of at least one tag
+# (empty list elements allowed, as §5.6.1 asks of recipients); weak tags are valid syntax.
+_ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+IF_MATCH_PATTERN = rf"^(?:\*|(?:,[ \t]*)*{_ENTITY_TAG}(?:[ \t]*,(?:[ \t]*{_ENTITY_TAG})?)*)$"
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+_TAG = re.compile(r'(W/)?"([^"]*)"')
+# Our tags are versions in decimal; a tag of another form names no version of ours.
+_VERSION = re.compile(r"0|[1-9][0-9]{0,18}")
 
 
 def etag(version: int) -> str:
@@ -86,32 +93,44 @@ def etag(version: int) -> str:
 
 
 async def get_expected_version(
+    request: Request,
     if_match: Annotated[
         str | None,
         Header(
             alias="If-Match",
-            json_schema_extra={"pattern": _IF_MATCH_PATTERN},
-            description='Entity tag from a previous read, e.g. `"3"`; 412 when stale.',
+            description='Entity tags from a previous read, e.g. `"3"` (or `*`); 412 when none '
+            "names the current version (weak tags never do).",
         ),
+        # A header is text or absent, never null; the pattern is what the parser below accepts.
+        WithJsonSchema({"type": "string", "pattern": IF_MATCH_PATTERN}),
     ] = None,
-) -> int | None:
-    """The version the client's If-Match names; None when the write is unconditional."""
-    if if_match is None or if_match.strip() == "*":
+) -> ExpectedVersion:
+    """The versions the client's If-Match accepts; None when the write is unconditional (no
+    If-Match, or `*`: any current version). Strong comparison (RFC 9110 §8.8.3.2): `W/"2"`
+    matches nothing, nor does a tag that is not one of our versions."""
+    if if_match is None:
         return None
-    match = _ETAG.match(if_match.strip())
-    if match is None:
+    # Several If-Match fields form one list (RFC 9110 §5.3).
+    value = ", ".join(request.headers.getlist("if-match")) or if_match
+    if _IF_MATCH.fullmatch(value) is None:
         raise InvalidInput(
             [
                 FieldError(
                     loc=("header", "If-Match"),
-                    message='expected one entity tag from a previous read, like "3"',
+                    message='expected `*` or entity tags from a previous read, like "3"',
                 )
             ]
         )
-    return int(match.group(1))
+    if value == "*":
+        return None
+    return frozenset(
+        int(opaque)
+        for weak, opaque in _TAG.findall(value)
+        if not weak and _VERSION.fullmatch(opaque)
+    )
 
 
-ExpectedVersionDep = Annotated[int | None, Depends(get_expected_version)]
+ExpectedVersionDep = Annotated[ExpectedVersion, Depends(get_expected_version)]
 
 
 def with_etag(response: Response, version: int) -> None:
@@ -127,7 +146,11 @@ def not_modified(request: Request, version: int) -> Response | None:
     return None
 
 
-_NEAR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+# `lat,lon` in degrees, each within its range: the pattern the OpenAPI document declares.
+LAT_PATTERN = r"-?0*(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+LON_PATTERN = r"-?0*(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+NEAR_PATTERN = rf"^[ \t]*({LAT_PATTERN})[ \t]*,[ \t]*({LON_PATTERN})[ \t]*$"
+_NEAR = re.compile(NEAR_PATTERN)
 
 
 async def get_near(
@@ -136,7 +159,15 @@ async def get_near(
         Query(
             max_length=60,
             description="`lat,lon`: list nearest first, each item with `distance_km`.",
-            examples=["51.2197,7.6273"],
+        ),
+        # A query parameter is text or absent, never null.
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": NEAR_PATTERN,
+                "maxLength": 60,
+                "examples": ["51.2197,7.6273"],
+            }
         ),
     ] = None,
     radius_km: Annotated[
@@ -148,13 +179,12 @@ async def get_near(
     without a point."""
     point = None
     if near is not None:
-        match = _NEAR.match(near)
-        lat, lon = (float(match.group(1)), float(match.group(2))) if match else (999.0, 999.0)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        match = _NEAR.fullmatch(near)
+        if match is None:
             raise InvalidInput(
                 [FieldError(loc=("query", "near"), message="expected `lat,lon` in degrees")]
             )
-        point = (lat, lon)
+        point = (float(match.group(1)), float(match.group(2)))
     return point, radius_km
 
 

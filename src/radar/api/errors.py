@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -18,6 +18,7 @@ from radar.errors import FieldError, InvalidInput, RadarError
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_SCHEMA_REF = "#/components/schemas/Problem"
 
 
 class ProblemFieldError(BaseModel):
@@ -38,7 +39,7 @@ class Problem(BaseModel):
     type: str
     title: str
     status: int
-    detail: str | None = None
+    detail: str = Field(description="What went wrong, in words; always present.")
     instance: str | None = None
     errors: list[ProblemFieldError] | None = None
 
@@ -53,7 +54,7 @@ def problem_response(
     status: int,
     slug: str,
     title: str,
-    detail: str | None,
+    detail: str,
     errors: Sequence[FieldError] = (),
     headers: dict[str, str] | None = None,
     **extensions: Any,
@@ -114,9 +115,11 @@ def problems(*statuses: int, body: bool = False) -> dict[int | str, dict[str, An
     codes = sorted({*statuses, *((400, 413, 415, 422) if body else ())})
     return {
         status: {
+            # The model makes `Problem` a component; FastAPI files it under application/json as
+            # well, which `openapi_contract` takes out.
             "model": Problem,
             "description": HTTPStatus(status).phrase,
-            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},
         }
         for status in codes
     }
@@ -127,17 +130,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RadarError)
     async def radar_error(request: Request, exc: RadarError) -> JSONResponse:
-        errors = exc.errors if isinstance(exc, InvalidInput) else ()
-        return problem_response(
-            request,
-            status=exc.status,
-            slug=exc.slug,
-            title=exc.title,
-            detail=exc.detail,
-            errors=errors,
-            headers=exc.headers or None,
-            **exc.extensions,
-        )
+        return radar_problem(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -148,7 +141,19 @@ def install_error_handlers(app: FastAPI) -> None:
                 slug="unsupported-media-type",
                 title="Unsupported Media Type",
                 detail="Send the request body as JSON, with `Content-Type: application/json`.",
-                headers={"Accept": "application/json"},
+                headers=_accepted_media_types(request),
+            )
+        unreadable = [error for error in exc.errors() if error.get("type") == "json_invalid"]
+        if unreadable:
+            # Syntax, not content: the body cannot be read at all (RFC 9110 §15.5.1).
+            error = _unreadable_body_error(unreadable[0], exc.body)
+            return problem_response(
+                request,
+                status=400,
+                slug="malformed-json",
+                title="Bad Request",
+                detail=error.message[0].upper() + error.message[1:] + ".",
+                errors=[error],
             )
         errors = [_validation_field_error(error) for error in exc.errors()]
         return problem_response(
@@ -199,25 +204,58 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
-def _default_detail(request: Request, headers: dict[str, str]) -> str | None:
+def _default_detail(request: Request, headers: dict[str, str]) -> str:
     """What an unknown path or method means, said in words (`detail` is never left empty)."""
     if "Allow" in headers:
         return f"{request.method} is not allowed on {request.url.path}; allowed: {headers['Allow']}"
     return f"No resource at {request.url.path}"
 
 
+def radar_problem(request: Request, exc: RadarError) -> JSONResponse:
+    """The problem response of a domain error."""
+    errors = exc.errors if isinstance(exc, InvalidInput) else ()
+    return problem_response(
+        request,
+        status=exc.status,
+        slug=exc.slug,
+        title=exc.title,
+        detail=exc.detail,
+        errors=errors,
+        headers=exc.headers or None,
+        **exc.extensions,
+    )
+
+
+def _accepted_media_types(request: Request) -> dict[str, str]:
+    """What a 415 names as accepted: `Accept` (RFC 9110 §15.5.16), and `Accept-Post` (W3C LDP)
+    or `Accept-Patch` (RFC 5789 §3.1) for the method sent."""
+    headers = {"Accept": "application/json"}
+    if request.method in {"POST", "PATCH"}:
+        headers[f"Accept-{request.method.capitalize()}"] = "application/json"
+    return headers
+
+
+def _unreadable_body_error(error: dict[str, Any], document: Any) -> FieldError:
+    """The error of a body that is not JSON: it names the whole body (pointer ""), the
+    position in the text is said in words, being no field."""
+    loc = tuple(error.get("loc", ("body",)))
+    reason = (error.get("ctx") or {}).get("error", "invalid JSON")
+    at = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    where = ""
+    if at is not None and isinstance(document, str):
+        line = document.count("\n", 0, at) + 1
+        column = at - document.rfind("\n", 0, at)
+        where = f" at line {line}, column {column}"
+    return FieldError(
+        loc=("body",), message=f"the body is not valid JSON: {reason}{where}", type="json_invalid"
+    )
+
+
 def _validation_field_error(error: dict[str, Any]) -> FieldError:
     loc = tuple(error.get("loc", ("body",)))
-    if error.get("type") == "json_invalid":
-        # The position in the text is no field: the whole body is what cannot be read.
-        at = loc[1] if len(loc) > 1 else None
-        reason = (error.get("ctx") or {}).get("error", "invalid JSON")
-        return FieldError(
-            loc=("body",),
-            message=f"the body is not valid JSON: {reason}"
-            + (f" (at character {at})" if at is not None else ""),
-            type="json_invalid",
-        )
+    if loc[-1:] == ("[key]",):
+        # A refused key of a mapping: the member it names is what to fix.
+        loc = loc[:-1]
     return FieldError(
         # Checks spanning several fields name the one to fix in their context.
         loc=(*loc, *_context_field(error)),

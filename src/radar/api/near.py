@@ -23,7 +23,9 @@ def resolve_near(
         raise InvalidInput(
             [
                 FieldError(
-                    loc=("query", "near_actor"), message="give `near` or `near_actor`, not both"
+                    loc=("query", "near_actor"),
+                    message="give `near` or `near_actor`, not both",
+                    type="exclusive_parameters",
                 )
             ]
         )
@@ -36,7 +38,9 @@ def resolve_near(
         raise InvalidInput(
             [
                 FieldError(
-                    loc=("query", "radius_km"), message="radius_km needs `near` or `near_actor`"
+                    loc=("query", "radius_km"),
+                    message="radius_km needs `near` or `near_actor`",
+                    type="dependent_parameter",
                 )
             ]
         )

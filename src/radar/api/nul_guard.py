@@ -6,8 +6,9 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from radar.api.errors import problem_response
-from radar.errors import FieldError, InvalidInput
+from radar.api.auth import authenticate_before_refusing, authenticates
+from radar.api.errors import radar_problem
+from radar.errors import FieldError, InvalidInput, RadarError
 from radar.models.base import NUL, NUL_MESSAGE
 
 _TYPE = "nul_character"
@@ -24,15 +25,15 @@ class RefuseNul:
         if scope["type"] == "http":
             errors = [*_query_errors(scope), *_path_errors(scope)]
             if errors:
-                response = problem_response(
-                    Request(scope),
-                    status=InvalidInput.status,
-                    slug=InvalidInput.slug,
-                    title=InvalidInput.title,
-                    detail=f"{len(errors)} invalid value(s) in the request",
-                    errors=errors,
-                )
-                await response(scope, receive, send)
+                request = Request(scope)
+                refusal: RadarError = InvalidInput(errors)
+                try:
+                    # Who may not call learns that first, as from the endpoints themselves.
+                    if authenticates(scope):
+                        await authenticate_before_refusing(request)
+                except RadarError as error:
+                    refusal = error
+                await radar_problem(request, refusal)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

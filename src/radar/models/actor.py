@@ -1,7 +1,7 @@
 """Actors: the organisations on the radar, with topics, offers, seeks and a location."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -15,8 +15,10 @@ from radar.models.base import (
     ExternalId,
     GeocodeFields,
     InputModel,
+    IsoDate,
     LocationFields,
     Name,
+    Number,
     Page,
     Slug,
     Tag,
@@ -95,7 +97,7 @@ class ActorBase(LocationFields):
         unique=True,
         description="Partner-side identifier, unique, for idempotent upserts.",
     )
-    member_since: date | None = None
+    member_since: IsoDate | None = None
 
 
 class Actor(ActorBase, GeocodeFields, table=True):
@@ -178,12 +180,12 @@ class ActorUpdate(UpdateModel):
     city: str | None = Field(default=None, max_length=120)
     district: str | None = Field(default=None, max_length=120)
     country: str = Field(default=None, max_length=2, schema_extra={"pattern": r"^[A-Z]{2}$"})
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: Number | None = Field(default=None, ge=-90, le=90)
+    lon: Number | None = Field(default=None, ge=-180, le=180)
     location_precision: LocationPrecision = Field(default=None)
     visibility: Visibility = Field(default=None)
     external_id: ExternalId | None = None
-    member_since: date | None = None
+    member_since: IsoDate | None = None
     topics: list[Slug] = Field(default=None, max_length=MAX_TOPICS)
     action_fields: list[Slug] = Field(default=None, max_length=10)
     tags: list[Tag] = Field(default=None, max_length=MAX_TAGS)

@@ -1,5 +1,6 @@
 """Shared column types, enums helpers and bounded input types used by every model."""
 
+import re
 import unicodedata
 import uuid
 from datetime import UTC, date, datetime
@@ -10,6 +11,8 @@ import sqlalchemy as sa
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BeforeValidator,
+    Strict,
     StringConstraints,
     field_validator,
     model_validator,
@@ -101,10 +104,33 @@ def in_utc(moment: datetime) -> datetime:
         ) from None
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_text(example: str) -> BeforeValidator:
+    """Require a date or time given as text to be ISO 8601 text (like `example`): pydantic
+    would read a number, or a number in text (`0.5`), as seconds since 1970."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+            return value
+        raise PydanticCustomError("iso_8601", f"expected ISO 8601 text, like {example}")
+
+    return BeforeValidator(check)
+
+
 # The name or title of an actor, idea, group, news item, account or token.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(visible_name)]
-UtcDateTime = Annotated[datetime, AfterValidator(in_utc)]
-AwareUtcDateTime = Annotated[AwareDatetime, AfterValidator(in_utc)]
+UtcDateTime = Annotated[datetime, iso_text("2024-05-01T12:00:00Z"), AfterValidator(in_utc)]
+AwareUtcDateTime = Annotated[
+    AwareDatetime, iso_text("2024-05-01T12:00:00+02:00"), AfterValidator(in_utc)
+]
+IsoDate = Annotated[date, iso_text("2024-05-01")]
+# JSON numbers and booleans as they are: lax validation would take `true` for 1, `0` for
+# false and "1.5" for 1.5, where the schema says number or boolean.
+Number = Annotated[float, Strict()]
+Integer = Annotated[int, Strict()]
+Boolean = Annotated[bool, Strict()]
 
 
 def utcnow() -> datetime:
@@ -161,8 +187,20 @@ class DateRange(SQLModel):
         return self
 
 
+def _number_needs(field: str, other: str) -> dict[str, Any]:
+    return {
+        "if": {"required": [field], "properties": {field: {"type": "number"}}},
+        "then": {"required": [other], "properties": {other: {"type": "number"}}},
+    }
+
+
 class LocationFields(SQLModel):
     """A postal address and coordinates, flat so that API, import and export read alike."""
+
+    # The document says what `_coordinates_in_pairs` refuses: one coordinate without the other.
+    model_config = {
+        "json_schema_extra": {"allOf": [_number_needs("lat", "lon"), _number_needs("lon", "lat")]}
+    }
 
     street: str | None = Field(default=None, max_length=200)
     postcode: str | None = Field(
@@ -171,8 +209,8 @@ class LocationFields(SQLModel):
     city: str | None = Field(default=None, max_length=120)
     district: str | None = Field(default=None, max_length=120, index=True)
     country: str = Field(default="DE", max_length=2, schema_extra={"pattern": r"^[A-Z]{2}$"})
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: Number | None = Field(default=None, ge=-90, le=90)
+    lon: Number | None = Field(default=None, ge=-180, le=180)
 
     @model_validator(mode="after")
     def _coordinates_in_pairs(self) -> Any:

@@ -1,7 +1,7 @@
 """Ideas: project ideas, use cases and joint projects (Verbundprojekte) with participants."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -17,8 +17,10 @@ from radar.models.base import (
     ExternalId,
     GeocodeFields,
     InputModel,
+    IsoDate,
     LocationFields,
     Name,
+    Number,
     Page,
     Slug,
     Tag,
@@ -92,8 +94,8 @@ class IdeaBase(LocationFields, DateRange):
         index=True,
         description="The actor that brought the idea in.",
     )
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     external_id: str | None = Field(default=None, max_length=200, unique=True)
     country: str | None = Field(  # type: ignore[assignment]  # an idea may have no location
         default=None, max_length=2, schema_extra={"pattern": r"^[A-Z]{2}$"}
@@ -153,8 +155,8 @@ class IdeaUpdate(UpdateModel, DateRange):
     kind: IdeaKind = Field(default=None)
     status: IdeaStatus = Field(default=None)
     owner_id: uuid.UUID | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     external_id: ExternalId | None = None
     street: str | None = Field(default=None, max_length=200)
     postcode: str | None = Field(
@@ -163,8 +165,8 @@ class IdeaUpdate(UpdateModel, DateRange):
     city: str | None = Field(default=None, max_length=120)
     district: str | None = Field(default=None, max_length=120)
     country: str | None = Field(default=None, max_length=2, schema_extra={"pattern": r"^[A-Z]{2}$"})
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: Number | None = Field(default=None, ge=-90, le=90)
+    lon: Number | None = Field(default=None, ge=-180, le=180)
     topics: list[Slug] = Field(default=None, max_length=MAX_TOPICS)
     action_fields: list[Slug] = Field(default=None, max_length=10)
     tags: list[Tag] = Field(default=None, max_length=MAX_TAGS)

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 import pydantic
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
 from radar.models.actor import ActorKind
-from radar.models.base import InputModel, enum_type, new_id, utcnow
+from radar.models.base import Boolean, InputModel, Integer, Number, enum_type, new_id, utcnow
 
 # The suggestion shapes below are plain pydantic models, not SQLModel: every match request builds
 # some hundred of them, and pydantic validates a whole suggestion list from dicts in a fifth of
@@ -199,8 +199,23 @@ class ActorSet(InputModel):
     kinds: list[ActorKind] = Field(default_factory=list, max_length=8)
 
 
+def _both_partner_flags(value: bool) -> dict[str, Any]:
+    flag = {"const": value}
+    return {
+        "required": ["include_partners", "exclude_partners"],
+        "properties": {"include_partners": flag, "exclude_partners": flag},
+    }
+
+
 class MatchQuery(InputModel):
     """Best pairs among actors: within one set (`among`), or between it and another (`with`)."""
+
+    # The document says what `_one_partner_flag` refuses: the two flags saying the same.
+    model_config = {
+        "json_schema_extra": {
+            "not": {"anyOf": [_both_partner_flags(True), _both_partner_flags(False)]}
+        }
+    }
 
     among: ActorSet = Field(default_factory=ActorSet, description="One side of each pair.")
     with_: ActorSet | None = Field(
@@ -208,20 +223,20 @@ class MatchQuery(InputModel):
         alias="with",
         description="The other side; left out, pairs are within `among`.",
     )
-    min_score: float = Field(default=0.0, ge=0, le=1)
-    include_partners: bool = Field(
+    min_score: Number = Field(default=0.0, ge=0, le=1)
+    include_partners: Boolean = Field(
         default=False,
         description="Also list pairs already working together (sharing an idea or joint "
         "project); left out by default.",
     )
     # sqlmodel's Field takes no `deprecated`; pydantic's marks it so in the OpenAPI document.
-    exclude_partners: bool | None = pydantic.Field(
+    exclude_partners: Boolean | None = pydantic.Field(
         default=None,
         deprecated=True,
         description="Deprecated: use `include_partners` (its opposite). Still accepted; refused "
         "when given with an `include_partners` that contradicts it.",
     )
-    limit: int = Field(default=50, ge=1, le=1000)
+    limit: Integer = Field(default=50, ge=1, le=1000)
 
     @model_validator(mode="after")
     def _one_partner_flag(self) -> "MatchQuery":

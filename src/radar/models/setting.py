@@ -1,12 +1,19 @@
 """Settings admins change at run time, shared by every process through the database."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
+from pydantic import Strict
 from sqlmodel import Field, SQLModel
 
-from radar.models.base import InputModel, utcnow
+from radar.models.base import InputModel, Number, utcnow
+
+# The components of a match score (`matching.engine.COMPONENTS`).
+MatchComponent = Literal[
+    "topics", "action_fields", "proximity", "complementarity", "kinds", "network", "activity"
+]
+Weight = Annotated[float, Strict(), Field(ge=0, le=1)]
 
 
 class StoredSetting(SQLModel, table=True):
@@ -30,5 +37,9 @@ class MatchTuningPublic(SQLModel):
 class MatchTuningUpdate(InputModel):
     """New weights (components left out keep theirs) and/or half-distance."""
 
-    weights: dict[str, float] = Field(default_factory=dict)
-    half_distance_km: float | None = Field(default=None, gt=0, le=1000)
+    weights: dict[MatchComponent, Weight] = Field(
+        default_factory=dict,
+        description="Component weights to set, each in [0, 1] (normalised to sum to 1 when "
+        "scoring); at least one weight must stay above 0.",
+    )
+    half_distance_km: Number | None = Field(default=None, gt=0, le=1000)

@@ -1,18 +1,40 @@
 """Webhooks: partners' subscriptions, one delivery per (event, subscription), and each attempt."""
 
-import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from pydantic import Field as SchemaField
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from radar.models.base import InputModel, Page, UpdateModel, enum_type, new_id, utcnow
+from radar.models.base import (
+    Boolean,
+    InputModel,
+    Page,
+    UpdateModel,
+    enum_type,
+    new_id,
+    utcnow,
+)
+from radar.webhooks.catalogue import EVENT_TYPES
 
-EVENT_PATTERN = r"^(\*|[a-z_]+\.(\*|[a-z_]+))$"
+
+def _selectors() -> tuple[str, ...]:
+    """What a subscription may select: `*`, a family (`actor.*`) or an event type; `ping` is
+    sent on request only, whatever a subscription selects."""
+    types = [event_type for event_type in EVENT_TYPES if "." in event_type]
+    families = dict.fromkeys(event_type.split(".")[0] + ".*" for event_type in types)
+    return ("*", *families, *types)
+
+
+EVENT_SELECTORS = _selectors()
+# The schema says what `check_selectors` accepts; checked on the whole list, so a problem
+# names `event_types`.
+EventSelector = Annotated[str, SchemaField(json_schema_extra={"enum": list(EVENT_SELECTORS)})]
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$"
 
 
 class WebhookSubscription(SQLModel, table=True):
@@ -86,45 +108,56 @@ class WebhookAttempt(SQLModel, table=True):
 
 
 class SubscriptionCreate(InputModel):
-    url: str = Field(min_length=8, max_length=2000, description="https URL receiving the events.")
-    event_types: list[str] = Field(
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        schema_extra={"pattern": URL_PATTERN, "json_schema_extra": {"format": "uri"}},
+        description="https URL receiving the events (resolving to public addresses only).",
+    )
+    event_types: list[EventSelector] = Field(
         min_length=1,
         max_length=50,
-        description="Event types, or patterns like `actor.*` (or `*` for all).",
+        description="Event types, families like `actor.*`, or `*` for all (see "
+        "`GET /v1/webhooks/event-types`).",
     )
     description: str = Field(default="", max_length=500)
-    enabled: bool = True
+    enabled: Boolean = True
 
     @field_validator("event_types")
     @classmethod
-    def _patterns(cls, value: list[str]) -> list[str]:
-        return check_patterns(value)
+    def _selectors(cls, value: list[str]) -> list[str]:
+        return check_selectors(value)
 
 
 class SubscriptionUpdate(UpdateModel):
-    url: str = Field(default=None, min_length=8, max_length=2000)
-    event_types: list[str] = Field(default=None, min_length=1, max_length=50)
+    url: str = Field(
+        default=None,
+        min_length=8,
+        max_length=2000,
+        schema_extra={"pattern": URL_PATTERN, "json_schema_extra": {"format": "uri"}},
+    )
+    event_types: list[EventSelector] = Field(default=None, min_length=1, max_length=50)
     description: str = Field(default=None, max_length=500)
-    enabled: bool = Field(default=None)
+    enabled: Boolean = Field(default=None)
 
     @field_validator("event_types")
     @classmethod
-    def _patterns(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else check_patterns(value)
+    def _selectors(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else check_selectors(value)
 
 
-def check_patterns(value: list[str]) -> list[str]:
-    """Event types and patterns (`actor.*`, `*`), deduplicated; ValueError for others."""
-    for pattern in value:
-        if not re.match(EVENT_PATTERN, pattern):
-            raise ValueError(f"{pattern!r} is not an event type or a pattern like `actor.*`")
+def check_selectors(value: list[str]) -> list[str]:
+    """Event types, families (`actor.*`) and `*`, deduplicated; ValueError for others."""
+    for selector in value:
+        if selector not in EVENT_SELECTORS:
+            raise ValueError(f"{selector!r} is not an event type, a family like `actor.*`, or `*`")
     return list(dict.fromkeys(value))
 
 
 class SubscriptionPublic(SQLModel):
     id: uuid.UUID
     account_id: uuid.UUID
-    url: str
+    url: str = Field(schema_extra={"json_schema_extra": {"format": "uri"}})
     event_types: list[str]
     description: str
     enabled: bool
@@ -201,7 +234,7 @@ class MemberEventData(SQLModel):
 
 class DisabledEventData(SQLModel):
     subscription_id: uuid.UUID
-    url: str
+    url: str = Field(schema_extra={"json_schema_extra": {"format": "uri"}})
     reason: str
 
 

@@ -90,7 +90,13 @@ def create_account(session: Session, *, data: AccountCreate) -> AccountPublic:
     for index, actor_id in enumerate(dict.fromkeys(data.actor_ids)):
         if session.get(Actor, actor_id) is None:
             raise InvalidInput(
-                [FieldError(loc=("body", "actor_ids", index), message=f"No actor {actor_id}")]
+                [
+                    FieldError(
+                        loc=("body", "actor_ids", index),
+                        message=f"No actor {actor_id}",
+                        type="unknown_actor",
+                    )
+                ]
             )
         session.add(AccountActor(account_id=account.id, actor_id=actor_id))
     session.flush()

@@ -45,6 +45,7 @@ from radar.services.access import (
     visible_actors,
 )
 from radar.services.common import (
+    ExpectedVersion,
     PageRequest,
     check_version,
     ensure_unique_external_id,
@@ -391,7 +392,7 @@ def update_actor(
     actor_id: uuid.UUID,
     data: ActorUpdate,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
     geocoder: Geocoder | None = None,
 ) -> ActorPublic:
     """Apply the fields present in `data`; 412 when `expected_version` is stale."""
@@ -431,7 +432,7 @@ def delete_actor(
     *,
     actor_id: uuid.UUID,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> None:
     """Delete an actor and its links (participations, memberships, managers); its ideas and
     news stay without an owner. Each changed idea, group and news item gets a new version and

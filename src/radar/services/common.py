@@ -1,6 +1,7 @@
 """Helpers shared by the entity services: paging, text search, versions, uniqueness."""
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -60,12 +61,22 @@ def fetch_page(
     return rows, total
 
 
-def check_version(*, current: int, expected: int | None) -> None:
+ExpectedVersion = int | AbstractSet[int] | None
+"""The versions a conditional write accepts (If-Match): one, any of a set (an empty set
+accepts none), or None for an unconditional write."""
+
+
+def check_version(*, current: int, expected: ExpectedVersion) -> None:
     """Refuse a write made against a stale version (If-Match); `None` means unconditional."""
-    if expected is not None and expected != current:
+    if expected is None:
+        return
+    accepted = {expected} if isinstance(expected, int) else expected
+    if current not in accepted:
+        named = ", ".join(str(version) for version in sorted(accepted))
         raise PreconditionFailed(
-            f"The resource is at version {current}, the request expected version {expected}; "
-            "read it again and retry.",
+            f"The resource is at version {current}, the request expected "
+            + (f"version {named}" if named else "none of its versions (weak tags never match)")
+            + "; read it again and retry.",
             current_version=current,
         )
 

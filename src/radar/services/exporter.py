@@ -1,6 +1,7 @@
 """Export of actors, ideas and groups as CSV, JSON Lines or GeoJSON, streamed in batches, as
 the caller may see them; the actor and idea columns are the import columns, so an export
-re-imports losslessly."""
+re-imports losslessly. In GeoJSON every row is a Feature, one without a place with a null
+geometry (RFC 7946 §3.2); a group is placed at the centre of its members' shown points."""
 
 import csv
 import io
@@ -17,7 +18,7 @@ from radar.db import session_scope
 from radar.models.actor import Actor
 from radar.models.group import GroupMember, MemberStatus, WorkingGroup
 from radar.models.idea import Idea, ParticipantRole
-from radar.services.access import Principal, visible_actors
+from radar.services.access import Principal, actor_seen, visible_actors
 from radar.services.actors import actor_public
 from radar.services.csv_cells import csv_row
 from radar.services.importer import COLUMNS
@@ -108,15 +109,17 @@ def _idea_rows(session: Session, principal: Principal) -> Iterator[dict[str, Any
 
 
 def _group_rows(session: Session, principal: Principal) -> Iterator[dict[str, Any]]:
-    external = _external_ids(session, principal)
     members: dict[uuid.UUID, list[str]] = {}
-    for group_id, actor_id in session.execute(
-        select(col(GroupMember.group_id), col(GroupMember.actor_id))
-        .where(col(GroupMember.status) == MemberStatus.active)
-        .order_by(col(GroupMember.joined_at))
+    points: dict[uuid.UUID, list[tuple[float, float]]] = {}
+    for group_id, actor in session.execute(
+        select(col(GroupMember.group_id), Actor)
+        .join(Actor, col(Actor.id) == col(GroupMember.actor_id))
+        .where(col(GroupMember.status) == MemberStatus.active, visible_actors(principal))
+        .order_by(col(GroupMember.joined_at), col(GroupMember.actor_id))
     ):
-        if actor_id in external:
-            members.setdefault(group_id, []).append(external[actor_id])
+        members.setdefault(group_id, []).append(actor.external_id or str(actor.id))
+        if (point := _seen_point(actor, principal)) is not None:
+            points.setdefault(group_id, []).append(point)
     statement = (
         select(WorkingGroup)
         .options(selectinload(WorkingGroup.topics), selectinload(WorkingGroup.action_fields))  # type: ignore[arg-type]
@@ -132,7 +135,36 @@ def _group_rows(session: Session, principal: Principal) -> Iterator[dict[str, An
             "topics": sorted(t.slug for t in group.topics),
             "action_fields": sorted(f.slug for f in group.action_fields),
             "members": members.get(group.id, []),
+            **_members_centre(points.get(group.id, [])),
         }
+
+
+def _seen_point(actor: Actor, principal: Principal) -> tuple[float, float] | None:
+    """The actor's (lat, lon) as `principal` may see it (`access.actor_seen`, the rule of the
+    actor rows too): None when it may not see the actor or its location."""
+    seen = actor_seen(
+        principal,
+        actor_id=actor.id,
+        visibility=actor.visibility,
+        precision=actor.location_precision,
+        shown=actor.shown_location,
+    )
+    if seen is None:
+        return None
+    lat, lon = seen.get("lat", actor.lat), seen.get("lon", actor.lon)
+    return None if lat is None or lon is None else (lat, lon)
+
+
+def _members_centre(points: list[tuple[float, float]]) -> dict[str, Any]:
+    """A group's place: the mean of its members' shown points, or none without any (working
+    groups have no location of their own)."""
+    if not points:
+        return {"lat": None, "lon": None, "place": None}
+    return {
+        "lat": round(sum(lat for lat, _ in points) / len(points), 6),
+        "lon": round(sum(lon for _, lon in points) / len(points), 6),
+        "place": "members_centre",
+    }
 
 
 def _csv(rows: Iterator[dict[str, Any]], names: tuple[str, ...]) -> Iterator[str]:
@@ -152,13 +184,15 @@ def _geojson(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     first = True
     for row in rows:
-        if row.get("lat") is None or row.get("lon") is None:
-            continue
+        located = row.get("lat") is not None and row.get("lon") is not None
         properties = {k: v for k, v in row.items() if k not in {"id", "lat", "lon"}}
         feature = {
             "type": "Feature",
             "id": row["id"],
-            "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+            # A row without a place the caller may see is kept, unlocated (RFC 7946 §3.2).
+            "geometry": (
+                {"type": "Point", "coordinates": [row["lon"], row["lat"]]} if located else None
+            ),
             "properties": properties,
         }
         yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False)

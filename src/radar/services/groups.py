@@ -27,6 +27,7 @@ from radar.models.group import (
 from radar.services import taxonomy
 from radar.services.access import Principal, require_writer, visible_actors
 from radar.services.common import (
+    ExpectedVersion,
     PageRequest,
     check_version,
     fetch_page,
@@ -183,7 +184,7 @@ def update_group(
     principal: Principal,
     group_id: uuid.UUID,
     data: WorkingGroupUpdate,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> WorkingGroupPublic:
     """Apply the fields present in `data` (admins and group admins' managers); 412 when
     `expected_version` is stale."""
@@ -211,7 +212,7 @@ def delete_group(
     *,
     principal: Principal,
     group_id: uuid.UUID,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> None:
     """Delete a group with its memberships (admins and group admins' managers); the member
     actors stay. Records `group.deleted`."""

@@ -36,6 +36,7 @@ from radar.services.access import (
     visible_actor_ids,
 )
 from radar.services.common import (
+    ExpectedVersion,
     PageRequest,
     check_version,
     ensure_unique_external_id,
@@ -236,7 +237,7 @@ def update_idea(
     idea_id: uuid.UUID,
     data: IdeaUpdate,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
     geocoder: Geocoder | None = None,
 ) -> IdeaPublic:
     """Apply the fields present in `data` (admins, or managers of the owner, who may hand the
@@ -289,7 +290,7 @@ def delete_idea(
     *,
     idea_id: uuid.UUID,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> None:
     """Delete an idea with its participations and taxonomy links (admins, or managers of the
     owner); the actors stay. Records `idea.deleted`."""

@@ -154,8 +154,20 @@ def _csv_records(text: str, kind: Kind) -> Iterator[tuple[int, dict[str, Any] | 
     header = _parsed(reader, lambda: reader.fieldnames)
     unknown = sorted(set(header or ()) - set(COLUMNS[kind]))
     if unknown:
-        yield 1, RowError(1, unknown[0], f"unknown column {unknown[0]!r}")
-        return
+        # The header applies to every row: a file whose header names what no column is
+        # cannot be read at all, so it is refused whole rather than reported as row 1.
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("body",),
+                    message=f"unknown column {unknown[0]!r} in the header; the {kind} "
+                    f"columns are {', '.join(COLUMNS[kind])}",
+                    type="unknown_column",
+                    extra={"line": 1, "column": unknown[0]},
+                )
+            ],
+            detail=f"The CSV header names an unknown column {unknown[0]!r}; nothing was imported",
+        )
     while (row := _parsed(reader, lambda: next(reader, None))) is not None:
         yield reader.line_num, _csv_record(reader.line_num, row)
 
@@ -167,8 +179,13 @@ def _csv_record(line: int, row: dict[str | Any, str | Any]) -> dict[str, Any] | 
             continue  # an empty cell leaves the stored value as it is
         if NUL in cell:
             return RowError(line, key, NUL_MESSAGE)
-        value = plain_cell(cell.strip())
-        record[key] = _split(value) if key in LIST_COLUMNS else value.strip()
+        value = plain_cell(cell.strip()).strip()
+        if key in LIST_COLUMNS:
+            record[key] = _split(value)
+        else:
+            # A coordinate is a number in text; the models take numbers only.
+            number = _number(value) if key in NUMBER_COLUMNS else None
+            record[key] = value if number is None else number
     return record
 
 

@@ -32,7 +32,14 @@ from radar.services.access import (
     require_writer,
     visible_actors,
 )
-from radar.services.common import PageRequest, check_version, fetch_page, flush_or_conflict, touch
+from radar.services.common import (
+    ExpectedVersion,
+    PageRequest,
+    check_version,
+    fetch_page,
+    flush_or_conflict,
+    touch,
+)
 from radar.services.events import record_event
 from radar.services.groups import (
     count_active_members,
@@ -78,7 +85,7 @@ def join_group(
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
     role: MemberRole,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> MemberPublic:
     """Add an actor to a group (its managers, admins): active at once in an open group
     (`group.member_joined`), pending approval in an approval group (`group.join_requested`).
@@ -120,7 +127,7 @@ def approve_member(
     principal: Principal,
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> MemberPublic:
     """Make a pending membership active (admins, group admins' managers); records
     `group.member_joined`. 412 when `expected_version` names a stale group version."""
@@ -144,7 +151,7 @@ def change_member_role(
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
     role: MemberRole,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> MemberPublic:
     """Make a member (active or pending) an admin or a plain member (admins, group admins'
     managers); records `group.member_role_changed`. The same role again changes nothing (no
@@ -171,7 +178,7 @@ def leave_group(
     principal: Principal,
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> None:
     """Remove a membership or withdraw a join request (the actor's managers, group admins'
     managers, admins); records `group.member_left`. The last active admin cannot leave while
@@ -214,7 +221,7 @@ def _as_group_admin(
     principal: Principal,
     group_id: uuid.UUID,
     actor_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     *,
     action: str,
 ) -> tuple[WorkingGroup, GroupMember, str]:

@@ -30,6 +30,7 @@ from radar.services.access import (
     visible_actor_ids,
 )
 from radar.services.common import (
+    ExpectedVersion,
     PageRequest,
     check_version,
     fetch_page,
@@ -145,7 +146,7 @@ def update_news(
     news_id: uuid.UUID,
     data: NewsUpdate,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> NewsPublic:
     """Apply the fields present in `data` (admins, or managers of the author, who may hand the
     item only to another actor they manage); 412 when `expected_version` is stale."""
@@ -173,7 +174,7 @@ def delete_news(
     *,
     news_id: uuid.UUID,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> None:
     """Delete a news item (admins, or managers of the author); records `news.deleted`."""
     news = get_news(session, news_id=news_id, for_update=True)

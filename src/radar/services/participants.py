@@ -25,7 +25,7 @@ from radar.services.access import (
     require_writer,
     visible_actor_ids,
 )
-from radar.services.common import check_version, flush_or_conflict, touch
+from radar.services.common import ExpectedVersion, check_version, flush_or_conflict, touch
 from radar.services.events import record_event
 from radar.services.ideas import (
     find_participant,
@@ -52,7 +52,7 @@ def put_participant(
     actor_id: uuid.UUID,
     role: ParticipantRole,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> tuple[ParticipantPublic, bool]:
     """Add an actor to an idea or change its role (admins, or managers of the owner); True when
     it was added. An idea has at most one lead (409 otherwise). Records `idea.updated` when
@@ -93,7 +93,7 @@ def remove_participant(
     idea_id: uuid.UUID,
     actor_id: uuid.UUID,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> None:
     """Take an actor out of an idea (admins, managers of the owner, or of the actor itself);
     404 when it does not take part, as far as `principal` may see. Records `idea.updated`."""
@@ -190,7 +190,7 @@ def accept_invitation(
     idea_id: uuid.UUID,
     actor_id: uuid.UUID,
     principal: Principal,
-    expected_version: int | None = None,
+    expected_version: ExpectedVersion = None,
 ) -> ParticipantPublic:
     """The invited actor's managers (or admins) accept: it takes part in the role it was
     invited to (409 when that is the lead and another leads now). Records `idea.updated`."""

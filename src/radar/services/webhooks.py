@@ -258,7 +258,9 @@ def _check_url(url: str, *, allow_private: bool, resolve: ssrf.Resolver) -> None
     try:
         ssrf.check(url, allow_private=allow_private, resolve=resolve)
     except ssrf.UnsafeUrl as error:
-        raise InvalidInput([FieldError(loc=("body", "url"), message=str(error))]) from error
+        raise InvalidInput(
+            [FieldError(loc=("body", "url"), message=str(error), type="unsafe_url")]
+        ) from error
 
 
 def _require_manager(principal: Principal) -> None:

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic_core import to_json
 
-from radar.api.auth import VARY, CredentialsDep, PrincipalDep, authenticate, authenticated_router
+from radar.api.auth import (
+    VARY,
+    AuthenticatedRoute,
+    CredentialsDep,
+    PrincipalDep,
+    authenticate,
+    authenticated_router,
+)
 from radar.api.deps import NearDep, SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.api.near import resolve_near
@@ -46,7 +53,9 @@ def _engine(request: Request) -> MatchEngine:
 
 # The endpoint frontends call most: it authenticates, reads and closes its session in one trip
 # to the thread pool instead of three (the dependencies' and its own), a third of its time.
-direct_router = APIRouter(prefix="/v1", tags=["matching"], responses=problems(401, 429))
+direct_router = APIRouter(
+    prefix="/v1", tags=["matching"], responses=problems(401, 429), route_class=AuthenticatedRoute
+)
 
 
 @direct_router.get(

@@ -63,8 +63,8 @@ async def import_rows(
     (`application/x-ndjson`) with the columns of `radar import`. Rows are upserted by
     `external_id` — a row equal to what is stored changes nothing — and committed in batches;
     each invalid row is reported with its line, field and reason and changes nothing. A CSV
-    that cannot be parsed (a cell over 131,072 characters) is refused whole (422, naming the
-    line)."""
+    that cannot be parsed (a cell over 131,072 characters), or whose header names an unknown
+    column, is refused whole (422, naming the line or the column)."""
     require_admin(principal)
     content_type = request.headers.get("content-type", "")
     if "csv" not in content_type and "json" not in content_type:
@@ -125,8 +125,15 @@ def export_rows(
 ) -> StreamingResponse:
     """Everything of one kind you may see (analysts and admins), streamed: actors and ideas
     with the import columns (so an export re-imports losslessly), groups with their members'
-    external_ids; GeoJSON has one point per located row. Locations at each actor's precision,
-    no contact data."""
+    external_ids. Locations at each actor's precision, no contact data.
+
+    GeoJSON (`application/geo+json`, RFC 7946) has one Feature per row, [lon, lat]: a row
+    without a location you may see (a hidden one, an idea without an address) keeps its
+    properties with `"geometry": null`. Working groups have no location of their own: a group
+    is placed at the centre (mean) of its active members' points as you see them, with the
+    property `"place": "members_centre"`; members you may not see, or whose location you may
+    not see, do not count, and a group without such a member has `"place": null` and no
+    geometry."""
     if principal.role not in {Role.admin, Role.analyst}:
         raise Forbidden("Only analysts and admins export")
     chunks = exporter.export(

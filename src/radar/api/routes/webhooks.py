@@ -4,7 +4,7 @@ and the event catalogue with each type's payload in the OpenAPI `webhooks` secti
 import uuid
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request, status
+from fastapi import FastAPI, Header, Query, Request, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import PageDep, SessionDep, SettingsDep
@@ -77,7 +77,7 @@ def create_subscription(
     )
 
 
-@router.get("", response_model=SubscriptionsPage, responses=problems(403))
+@router.get("", response_model=SubscriptionsPage, responses=problems(403, 422))
 def list_subscriptions(
     session: SessionDep, principal: PrincipalDep, page: PageDep
 ) -> SubscriptionsPage:
@@ -216,6 +216,46 @@ def replay(
     )
 
 
+# The Standard Webhooks headers of each delivery (`radar.webhooks.signing`).
+WebhookIdHeader = Annotated[
+    uuid.UUID,
+    Header(
+        alias="webhook-id",
+        description="The event's id, the same on every attempt and redelivery: deduplicate on "
+        "it (it is the body's `id`).",
+    ),
+]
+WebhookTimestampHeader = Annotated[
+    str,
+    Header(
+        alias="webhook-timestamp",
+        pattern=r"^[0-9]+$",
+        description="When this attempt was sent, in Unix seconds: refuse a delivery whose "
+        "timestamp is far (say five minutes) from your clock, against replays.",
+    ),
+]
+# Base64 of an HMAC-SHA256 (32 bytes): 43 characters and one `=`.
+SIGNATURE_PATTERN = r"^v1,[A-Za-z0-9+/]{43}=( v1,[A-Za-z0-9+/]{43}=)*$"
+WebhookSignatureHeader = Annotated[
+    str,
+    Header(
+        alias="webhook-signature",
+        pattern=SIGNATURE_PATTERN,
+        description="`v1,` and the base64 of the HMAC-SHA256, keyed with the base64-decoded "
+        "secret after `whsec_`, of `{webhook-id}.{webhook-timestamp}.{body}`. Space-separated, "
+        "two signatures for 24 hours after a secret rotation (new and old secret): accept the "
+        "delivery if any matches.",
+    ),
+]
+RECEIVER_ANSWER = (
+    "Any 2xx status acknowledges the delivery; the response body is ignored (the first 2 KB "
+    "are kept in the delivery log). Any other status, a redirect (not followed), no answer "
+    "within 15 s or a failed connection is a failed attempt, retried after 5 s, 5 min, 30 min, "
+    "2 h, 5 h, 10 h and 10 h, each ±20 % (or after `Retry-After` on 429 and 503); 410 Gone, "
+    "or five days of failures in a row, disables the subscription."
+)
+
+
 def document_webhooks(app: FastAPI) -> None:
     """Each event type's payload in the OpenAPI `webhooks` section."""
     data_models = {
@@ -242,8 +282,18 @@ def document_webhooks(app: FastAPI) -> None:
         name = "".join(part.capitalize() for part in event_type.replace("_", ".").split("."))
         model = type(f"{name}Event", (Envelope,), {"__annotations__": {"data": data}})
 
-        def receive(body: model) -> None:  # type: ignore[valid-type]
+        def receive(
+            body: model,  # type: ignore[valid-type]
+            webhook_id: WebhookIdHeader,
+            webhook_timestamp: WebhookTimestampHeader,
+            webhook_signature: WebhookSignatureHeader,
+        ) -> None:
             """Sent to subscribed URLs."""
 
         receive.__doc__ = description
-        app.webhooks.post(event_type, summary=event_type, operation_id=f"webhook_{name}")(receive)
+        app.webhooks.post(
+            event_type,
+            summary=event_type,
+            operation_id=f"webhook_{name}",
+            responses={"2XX": {"description": RECEIVER_ANSWER}},
+        )(receive)
