@@ -129,7 +129,12 @@ IsoDate = Annotated[date, iso_text("2024-05-01")]
 # JSON numbers and booleans as they are: lax validation would take `true` for 1, `0` for
 # false and "1.5" for 1.5, where the schema says number or boolean.
 Number = Annotated[float, Strict()]
-Integer = Annotated[int, Strict()]
+# JSON Schema counts 5.0 as an integer; a whole float is taken as one, nothing else is.
+Integer = Annotated[
+    int,
+    Strict(),
+    BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v),
+]
 Boolean = Annotated[bool, Strict()]
 
 
