@@ -55,6 +55,20 @@ ALLOWED_REFUSALS: dict[str, str] = {
     "two values",
     "datetime_out_of_range": "a time whose offset puts it outside the years 1 to 9999 in UTC "
     "(`9999-12-31T23:59:59-14:00`) fits `format: date-time` but no database column",
+    "invisible_name": "a name must show a visible character; visibility is a Unicode general "
+    "category (not only controls, spaces, format or private-use characters), which a pattern "
+    "cannot say portably (ECMA-262's `\\p{...}` is not in Python's `re`, which schemathesis "
+    "generates with)",
+    "no_location": "`radius_km` around an actor, idea or group needs that subject to have a "
+    "place: a matter of the stored data, not of the request's shape",
+    "coordinates_apart": "after a partial update `lat` and `lon` must both be set or both be "
+    "empty; which one is stored is state, not shape",
+    "own_match": "feedback on an actor's own suggestion names another actor; OpenAPI cannot "
+    "compare a body value with a path parameter",
+    "outlives_token": "a token may not outlive the token that creates it: the limit is the "
+    "calling token's expiry, state and not shape",
+    "too_many_actors": "a pairs query over more actors than the limit: how many actors a "
+    "filter selects depends on the data",
 }
 
 # Statuses a schema-violating request may get: schemathesis's defaults, and besides them

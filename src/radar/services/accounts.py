@@ -208,6 +208,7 @@ def _bounded_expiry(
                     loc=("body", "expires_at"),
                     message="A token may not outlive the token that creates it: expires_at "
                     f"is at the latest {limit.isoformat()}",
+                    type="outlives_token",
                 )
             ]
         )

@@ -344,7 +344,13 @@ def actor_location_for(session: Session, *, actor_id: uuid.UUID, principal: Prin
     shown = read_actor(session, actor_id=actor_id, principal=principal)
     if shown.lat is None or shown.lon is None:
         raise InvalidInput(
-            [FieldError(loc=("query", "near_actor"), message="this actor shows no location")]
+            [
+                FieldError(
+                    loc=("query", "near_actor"),
+                    message="this actor shows no location",
+                    type="no_location",
+                )
+            ]
         )
     return Near(lat=shown.lat, lon=shown.lon)
 
@@ -416,6 +422,7 @@ def update_actor(
                 FieldError(
                     loc=("body", "lat" if "lat" in changes else "lon"),
                     message="lat and lon must be given together",
+                    type="coordinates_apart",
                 )
             ]
         )

@@ -31,13 +31,25 @@ def give_feedback(
     get_actor(session, actor_id=data.actor_id)
     if data.target_id == data.actor_id:
         raise InvalidInput(
-            [FieldError(loc=("body", "target_id"), message="an actor is never its own match")]
+            [
+                FieldError(
+                    loc=("body", "target_id"),
+                    message="an actor is never its own match",
+                    type="own_match",
+                )
+            ]
         )
     try:
         ensure_visible(principal, get_actor(session, actor_id=data.target_id))
     except NotFound as error:
         raise InvalidInput(
-            [FieldError(loc=("body", "target_id"), message=f"no actor {data.target_id}")]
+            [
+                FieldError(
+                    loc=("body", "target_id"),
+                    message=f"no actor {data.target_id}",
+                    type="unknown_actor",
+                )
+            ]
         ) from error
     feedback = session.execute(
         select(MatchFeedback)

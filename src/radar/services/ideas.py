@@ -414,6 +414,7 @@ def _check_merged_values(idea: Idea, changes: dict[str, Any]) -> None:
                 FieldError(
                     loc=("body", "lat" if "lat" in changes else "lon"),
                     message="lat and lon must be given together",
+                    type="coordinates_apart",
                 )
             ]
         )
@@ -425,6 +426,7 @@ def _check_merged_values(idea: Idea, changes: dict[str, Any]) -> None:
                 FieldError(
                     loc=("body", "end_date" if "end_date" in changes else "start_date"),
                     message="end_date must not be before start_date",
+                    type="date_order",
                 )
             ]
         )

@@ -71,6 +71,7 @@ def best_pairs(
                     loc=("body", "among"),
                     message=f"{sources.size} actors match; narrow it to {MAX_QUERY_ACTORS} or "
                     "fewer",
+                    type="too_many_actors",
                 )
             ]
         )

@@ -193,6 +193,7 @@ def _around(
                 FieldError(
                     loc=("query", "radius_km"),
                     message="the actor has no location to measure the radius from; give `near`",
+                    type="no_location",
                 )
             ]
         )
@@ -419,6 +420,7 @@ def _match_profile(
                     FieldError(
                         loc=("query", "radius_km"),
                         message=f"the {what} has no location to measure the radius from",
+                        type="no_location",
                     )
                 ]
             )
