@@ -90,6 +90,35 @@ def test_each_operation_documents_what_any_request_of_its_shape_can_get(
             assert "404" in codes, label
         if ("header", "If-Match") in parameters:
             assert "412" in codes, label
+        if ("header", "If-None-Match") in parameters:
+            assert operation["responses"]["304"]["headers"]["ETag"]["required"], label
+            assert "content" not in operation["responses"]["304"], label
+        if {("header", "If-Match"), ("header", "If-None-Match")} & parameters:
+            for code, response in operation["responses"].items():
+                if code.startswith("2") and code != "204":
+                    assert response["headers"]["ETag"]["required"], f"{label} {code}"
+        if "415" in codes:
+            accepted = list(operation["requestBody"]["content"])
+            headers = operation["responses"]["415"]["headers"]
+            assert headers["Accept"]["schema"]["enum"] == [", ".join(accepted)], label
+            if method in {"post", "patch"}:
+                accept = headers[f"Accept-{method.capitalize()}"]
+                assert accept["schema"]["enum"] == [", ".join(accepted)], label
+
+
+def test_a_response_whose_etag_a_link_takes_documents_it(document: dict[str, Any]) -> None:
+    for path, method, operation in _operations(document):
+        for code, response in operation["responses"].items():
+            for link in response.get("links", {}).values():
+                if "$response.header.ETag" in link["parameters"].values():
+                    assert "ETag" in response["headers"], f"{method.upper()} {path} {code}"
+
+
+def test_conditional_reads_are_documented(document: dict[str, Any]) -> None:
+    for path in ("/v1/actors/{actor_id}", "/v1/ideas/{idea_id}/participants"):
+        read = document["paths"][path]["get"]
+        assert "If-None-Match" in {p["name"] for p in read["parameters"]}, path
+        assert "304" in read["responses"], path
 
 
 def test_an_unknown_near_actor_is_a_documented_404(

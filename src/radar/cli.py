@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from pydantic import ValidationError
@@ -20,6 +20,9 @@ from radar.errors import InvalidInput, RadarError
 from radar.models.account import AccountCreate, Role, TokenCreate
 from radar.models.base import utcnow
 from radar.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 log = logging.getLogger("radar")
 
@@ -256,11 +259,16 @@ def _geocode(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
+        reports = []
         with session_scope(engine) as session:
-            reports = [
-                actors.retry_geocoding(session, limit=args.limit),
-                ideas.retry_geocoding(session, limit=args.limit),
-            ]
+            for entity, retry in (
+                ("actors", actors.retry_geocoding),
+                ("ideas", ideas.retry_geocoding),
+            ):
+                with progress_bar(unit="row", desc=f"geocoding {entity}") as bar:
+                    reports.append(
+                        retry(session, limit=args.limit, on_rows=bar.reset, on_row=bar.update)
+                    )
     finally:
         engine.dispose()
     for report in reports:
@@ -269,8 +277,6 @@ def _geocode(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from radar.services import importer
 
     try:
@@ -288,9 +294,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
-        with tqdm(
-            total=len(records), unit="row", disable=not sys.stderr.isatty(), file=sys.stderr
-        ) as bar:
+        with progress_bar(total=len(records), unit="row", desc=f"importing {args.kind}") as bar:
             report = importer.run_import(
                 engine,
                 kind=args.kind,
@@ -318,14 +322,19 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
-        chunks = exporter.export(engine, entity=args.entity, fmt=args.format, principal=SYSTEM)
-        if args.output is None:
-            for chunk in chunks:
-                sys.stdout.write(chunk)
-        else:
-            with args.output.open("w", encoding="utf-8", newline="") as fh:
+        total = exporter.stored_rows(engine, args.entity)
+        with progress_bar(total=total, unit="row", desc=f"exporting {args.entity}") as bar:
+            chunks = exporter.export(
+                engine, entity=args.entity, fmt=args.format, principal=SYSTEM, on_row=bar.update
+            )
+            if args.output is None:
                 for chunk in chunks:
-                    fh.write(chunk)
+                    sys.stdout.write(chunk)
+            else:
+                with args.output.open("w", encoding="utf-8", newline="") as fh:
+                    for chunk in chunks:
+                        fh.write(chunk)
+        if args.output is not None:
             print(f"wrote {args.output}", file=sys.stderr)
     finally:
         engine.dispose()
@@ -343,10 +352,17 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
-        with session_scope(engine) as session:
+        with (
+            session_scope(engine) as session,
+            progress_bar(total=2, unit="step", desc="reading the actors") as bar,
+        ):
+            match_engine = MatchEngine()
+            match_engine.index(session)  # the long part at scale: read every actor once
+            bar.update()
+            bar.set_description("matching")
             if args.actor is not None:
                 found = matches.match_actor(
-                    session, engine=MatchEngine(), actor_id=args.actor, principal=SYSTEM,
+                    session, engine=match_engine, actor_id=args.actor, principal=SYSTEM,
                     min_score=args.min_score, include_partners=args.include_partners,
                     limit=min(args.limit, 100), tuning=current_tuning(session, settings),
                 )  # fmt: skip
@@ -365,13 +381,14 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
                     }
                 )
                 pairs = match_pairs.best_pairs(
-                    session, engine=MatchEngine(), query=query, principal=SYSTEM,
+                    session, engine=match_engine, query=query, principal=SYSTEM,
                     tuning=current_tuning(session, settings),
                 )  # fmt: skip
                 rows = [_match_row(p.a, p.b, p.score, p.components, p.reasons)
                         for p in pairs.data]  # fmt: skip
                 note = pairs.note
                 document = pairs.model_dump(mode="json")
+            bar.update()
     except (RadarError, ValidationError) as error:
         for message in _messages(error):
             print(f"radar match: {message}", file=sys.stderr)
@@ -461,6 +478,14 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         dispatcher.close()
         engine.dispose()
     return 0
+
+
+def progress_bar(**options: Any) -> "tqdm[Any]":
+    """A progress bar on stderr while stderr is a terminal; silent when it is piped or
+    redirected (a log, a script), so nothing but the command's own output reaches it."""
+    from tqdm import tqdm
+
+    return tqdm(file=sys.stderr, disable=not sys.stderr.isatty(), **options)
 
 
 def _messages(error: RadarError | ValidationError) -> list[str]:

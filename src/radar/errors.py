@@ -71,6 +71,26 @@ class InvalidInput(RadarError):
         self.errors = list(errors)
 
 
+class UnsupportedMediaType(RadarError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported Media Type"
+
+    def __init__(self, detail: str, *, accepted: Sequence[str], method: str) -> None:
+        super().__init__(detail)
+        self.headers = accepted_media_types(accepted, method)
+
+
+def accepted_media_types(accepted: Sequence[str], method: str) -> dict[str, str]:
+    """The headers of a 415 (RFC 9110 §15.5.16): `Accept` naming what the operation takes,
+    and `Accept-Post` (W3C LDP) or `Accept-Patch` (RFC 5789 §3.1) for its method."""
+    value = ", ".join(accepted)
+    headers = {"Accept": value}
+    if method.upper() in {"POST", "PATCH"}:
+        headers[f"Accept-{method.capitalize()}"] = value
+    return headers
+
+
 class Unavailable(RadarError):
     status = 503
     slug = "unavailable"

@@ -114,6 +114,15 @@ class Settings(BaseSettings):
         '"nominatim.example.org"}, "opencage": {"api_key": "…"}}.',
     )
 
+    home_districts: Annotated[list[str], NoDecode] = Field(
+        default=["Südwestfalen"],
+        description="The cluster's home, comma-separated districts or regions (`Olpe`, "
+        "`Kreis Soest`, `Sauerland`): a place name that several places share (Neunkirchen in "
+        "Siegen-Wittgenstein and in Saarland), with nothing else in the address to tell them "
+        "apart, means the one at home. The default is Südwestfalen (its five districts and "
+        "Hagen); set your own region, or an empty value for none.",
+    )
+
     @field_validator("geocoders", mode="before")
     @classmethod
     def _split_geocoders(cls, value: Any) -> Any:
@@ -131,6 +140,21 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown geocoder {unknown[0]!r}: gazetteer or a geopy service name")
         if not value:
             raise ValueError("name at least one geocoder (gazetteer is the offline default)")
+        return value
+
+    @field_validator("home_districts", mode="before")
+    @classmethod
+    def _split_districts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("home_districts")
+    @classmethod
+    def _known_districts(cls, value: list[str]) -> list[str]:
+        from radar.geo.gazetteer import get_gazetteer
+
+        get_gazetteer().home_districts(value)  # ValueError naming an unknown one
         return value
 
     match_weights: dict[str, float] = Field(

@@ -179,6 +179,26 @@ def test_if_none_match_gives_304(client: TestClient) -> None:
     actor = create_actor(client)
     response = client.get(f"/v1/actors/{actor['id']}", headers={"If-None-Match": '"1"'})
     assert response.status_code == 304
+    assert response.headers["etag"] == '"1"'
+
+
+@pytest.mark.parametrize(
+    ("if_none_match", "status"),
+    [('"1"', 304), ('W/"1"', 304), ('"0", "1"', 304), ("*", 304), ('"2"', 200), ('"x"', 200)],
+)
+def test_if_none_match_compares_weakly_over_a_list(
+    client: TestClient, if_none_match: str, status: int
+) -> None:
+    actor = create_actor(client)
+    response = client.get(f"/v1/actors/{actor['id']}", headers={"If-None-Match": if_none_match})
+    assert response.status_code == status
+
+
+def test_a_malformed_if_none_match_is_refused_by_name(client: TestClient) -> None:
+    actor = create_actor(client)
+    response = client.get(f"/v1/actors/{actor['id']}", headers={"If-None-Match": "1"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "If-None-Match"
 
 
 def test_unknown_and_malformed_ids(client: TestClient) -> None:

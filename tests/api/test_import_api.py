@@ -64,7 +64,8 @@ def test_bad_requests_are_problems(client: TestClient) -> None:
         headers={"Content-Type": "text/csv"},
     )
 
-    assert wrong_type.status_code == 422
-    assert wrong_type.json()["errors"][0]["field"] == "Content-Type"
+    assert wrong_type.status_code == 415
+    assert wrong_type.headers["content-type"] == "application/problem+json"
+    assert wrong_type.headers["accept-post"] == "text/csv, application/x-ndjson"
     assert wrong_kind.status_code == 422
     assert not_utf8.status_code == 422

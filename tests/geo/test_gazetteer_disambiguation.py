@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from radar.geo.base import Address, GeocodePrecision, parse_query
-from radar.geo.gazetteer import Gazetteer, distance_km, get_gazetteer
+from radar.geo.gazetteer import Gazetteer, distance_km, get_gazetteer, home_gazetteer
 
 MUNICIPALITIES = Path(__file__).parent.parent / "fixtures" / "suedwestfalen_municipalities.csv"
 NEUNKIRCHEN_SIEGERLAND = (50.80, 8.00)
@@ -71,7 +71,7 @@ def test_a_district_or_qualifier_picks_neunkirchen_in_siegen_wittgenstein(
         parse_query("Neunkirchen, Saarland"),
     ],
 )
-def test_without_a_district_in_nrw_neunkirchen_stays_the_largest_one_in_saarland(
+def test_without_a_district_in_nrw_or_a_home_neunkirchen_is_the_largest_one_in_saarland(
     gazetteer: Gazetteer, address: Address
 ) -> None:
     result = gazetteer.geocode(address)
@@ -79,6 +79,53 @@ def test_without_a_district_in_nrw_neunkirchen_stays_the_largest_one_in_saarland
     assert result is not None
     assert result.state == "Saarland"
     assert distance_km(result.lat, result.lon, *NEUNKIRCHEN_SAAR) < 6
+
+
+@pytest.mark.parametrize(("municipality", "district"), _municipalities())
+def test_at_home_in_suedwestfalen_every_municipality_by_name_alone_is_the_one_at_home(
+    municipality: str, district: str
+) -> None:
+    home = home_gazetteer(("Südwestfalen",))
+    for address in (Address(city=municipality), parse_query(municipality)):
+        result = home.geocode(address)
+
+        assert result is not None, address
+        assert result.district == district, address
+
+
+def test_at_home_bare_neunkirchen_is_the_one_in_siegen_wittgenstein() -> None:
+    result = home_gazetteer(("Kreis Siegen-Wittgenstein",)).geocode(Address(city="Neunkirchen"))
+
+    assert result is not None
+    assert distance_km(result.lat, result.lon, *NEUNKIRCHEN_SIEGERLAND) < 6
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        Address(city="Neunkirchen (Saar)"),
+        Address(city="Neunkirchen", district="Landkreis Neunkirchen"),
+        Address(city="Neunkirchen", postcode="66538"),
+        parse_query("Neunkirchen, Saarland"),
+    ],
+)
+def test_what_the_address_says_beats_the_home(address: Address) -> None:
+    result = home_gazetteer(("Südwestfalen",)).geocode(address)
+
+    assert result is not None
+    assert result.state == "Saarland"
+
+
+def test_autocomplete_offers_the_place_at_home_first() -> None:
+    labels = [c.label for c in home_gazetteer(("Siegerland",)).candidates("Neunkirchen")]
+
+    assert labels[0] == "Neunkirchen, Siegen-Wittgenstein, Nordrhein-Westfalen"
+    assert "Neunkirchen, Saarland" in labels
+
+
+def test_an_unknown_home_district_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="Atlantis"):
+        get_gazetteer().home_districts(["Olpe", "Atlantis"])
 
 
 def test_a_district_without_the_named_place_prefers_the_nearest_one(

@@ -5,6 +5,7 @@ thread pool, a hop that costs more than such a dependency does."""
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from anyio import CancelScope
@@ -137,13 +138,57 @@ def with_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
 
 
-def not_modified(request: Request, version: int) -> Response | None:
-    """A 304 when the client's If-None-Match already names this version."""
-    if_none_match = request.headers.get("if-none-match")
-    tags = [tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")]
-    if etag(version) in tags or "*" in tags:
-        return Response(status_code=304, headers={"ETag": etag(version)})
-    return None
+@dataclass(frozen=True)
+class CachedVersions:
+    """The versions a client's If-None-Match says it holds (RFC 9110 §13.1.2): weak comparison,
+    so `W/"3"` names version 3 too; `any` for `*`."""
+
+    versions: frozenset[int] = frozenset()
+    any: bool = False
+
+    def not_modified(self, version: int) -> Response | None:
+        """A 304 (carrying the ETag) when the client already holds `version`."""
+        if self.any or version in self.versions:
+            return Response(status_code=304, headers={"ETag": etag(version)})
+        return None
+
+
+async def get_cached_versions(
+    request: Request,
+    if_none_match: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            description='Entity tags from a previous read, e.g. `"3"` (or `*`): 304 Not '
+            "Modified, with no body, while one names the current version.",
+        ),
+        WithJsonSchema({"type": "string", "pattern": IF_MATCH_PATTERN}),
+    ] = None,
+) -> CachedVersions:
+    """What the client's If-None-Match holds; 422 naming the header when it is not a list of
+    entity tags (the same syntax as If-Match)."""
+    if if_none_match is None:
+        return CachedVersions()
+    value = ", ".join(request.headers.getlist("if-none-match")) or if_none_match
+    if _IF_MATCH.fullmatch(value) is None:
+        raise InvalidInput(
+            [
+                FieldError(
+                    loc=("header", "If-None-Match"),
+                    message='expected `*` or entity tags from a previous read, like "3"',
+                )
+            ]
+        )
+    if value == "*":
+        return CachedVersions(any=True)
+    return CachedVersions(
+        frozenset(
+            int(opaque) for _weak, opaque in _TAG.findall(value) if _VERSION.fullmatch(opaque)
+        )
+    )
+
+
+CachedVersionsDep = Annotated[CachedVersions, Depends(get_cached_versions)]
 
 
 # `lat,lon` in degrees, each within its range: the pattern the OpenAPI document declares.

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from radar.errors import FieldError, InvalidInput, RadarError
+from radar.errors import FieldError, InvalidInput, RadarError, accepted_media_types
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 slug="unsupported-media-type",
                 title="Unsupported Media Type",
                 detail="Send the request body as JSON, with `Content-Type: application/json`.",
-                headers=_accepted_media_types(request),
+                headers=accepted_media_types(["application/json"], request.method),
             )
         unreadable = [error for error in exc.errors() if error.get("type") == "json_invalid"]
         if unreadable:
@@ -224,15 +224,6 @@ def radar_problem(request: Request, exc: RadarError) -> JSONResponse:
         headers=exc.headers or None,
         **exc.extensions,
     )
-
-
-def _accepted_media_types(request: Request) -> dict[str, str]:
-    """What a 415 names as accepted: `Accept` (RFC 9110 §15.5.16), and `Accept-Post` (W3C LDP)
-    or `Accept-Patch` (RFC 5789 §3.1) for the method sent."""
-    headers = {"Accept": "application/json"}
-    if request.method in {"POST", "PATCH"}:
-        headers[f"Accept-{request.method.capitalize()}"] = "application/json"
-    return headers
 
 
 def _unreadable_body_error(error: dict[str, Any], document: Any) -> FieldError:

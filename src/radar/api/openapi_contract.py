@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from radar.api.errors import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA_REF
+from radar.errors import accepted_media_types
 
 Document = dict[str, Any]
 Operation = dict[str, Any]
@@ -28,6 +29,13 @@ MEANINGS: dict[int, str] = {
     503: "the database is busy or unreachable; retry shortly.",
 }
 NEAR_ACTOR_MISSING = "Not Found: no actor `near_actor` (that you may see)."
+
+ETAG_HEADER = {
+    "description": 'The version read or written, as an entity tag (`"3"`): send it as '
+    "`If-Match` to update only that version, or as `If-None-Match` to read only a newer one.",
+    "required": True,
+    "schema": {"type": "string", "pattern": r'^"(?:0|[1-9][0-9]{0,18})"$'},
+}
 
 HEADERS: dict[int, dict[str, Any]] = {
     401: {
@@ -67,9 +75,11 @@ def install_openapi_contract(app: FastAPI) -> None:
 
 def contract(document: Document) -> Document:
     """`document` (FastAPI's) made to say what the server does."""
-    for _, _, operation in operations(document):
+    for _, method, operation in operations(document):
         _declare_problems(operation, expected_problems(operation))
         _problems_as_sent(operation)
+        _accepted_on_415(method, operation)
+        _conditional_answers(operation)
     for _, _, operation in webhook_operations(document):
         _receiver_answers(operation)
     schemas = document.get("components", {}).get("schemas", {})
@@ -138,6 +148,45 @@ def _problems_as_sent(operation: Operation) -> None:
             )
         if status in HEADERS:
             response["headers"] = {**HEADERS[status], **response.get("headers", {})}
+
+
+def _accepted_on_415(method: str, operation: Operation) -> None:
+    """A 415 names what the operation takes: `Accept`, and `Accept-Post` or `Accept-Patch`
+    for its method (as `api/errors.py` sends them)."""
+    response = operation["responses"].get("415")
+    if response is None:
+        return
+    accepted = list(operation.get("requestBody", {}).get("content", {})) or ["application/json"]
+    sent = accepted_media_types(accepted, method)
+    headers = {
+        name: {
+            "description": "The media types the operation takes.",
+            "required": True,
+            "schema": {"type": "string", "enum": [value]},
+        }
+        for name, value in sent.items()
+    }
+    response["headers"] = {**headers, **response.get("headers", {})}
+
+
+def _conditional_answers(operation: Operation) -> None:
+    """Where a request may carry `If-Match` or `If-None-Match`, its success carries the `ETag`
+    they are made of; where `If-None-Match`, a 304 (no body) answers one that names the
+    current version."""
+    headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+    if not headers & {"If-Match", "If-None-Match"}:
+        return
+    responses = operation["responses"]
+    for code, response in responses.items():
+        if code.startswith("2") and code != "204":
+            response["headers"] = {"ETag": ETAG_HEADER, **response.get("headers", {})}
+    if "If-None-Match" in headers:
+        responses["304"] = {
+            "description": "Not Modified: `If-None-Match` names the current version; there "
+            "is no body.",
+            "headers": {"ETag": ETAG_HEADER},
+        }
+        operation["responses"] = dict(sorted(responses.items()))
 
 
 def _phrase(status: int) -> str:
@@ -269,6 +318,9 @@ def add_links(document: Document, links: list[Link] = LINKS) -> None:
             "operationId": _operation(document, target)["operationId"],
             "parameters": parameters,
         }
+        if ETAG in parameters.values():
+            # A link takes the ETag from this response: it is sent, and said so.
+            response["headers"] = {"ETag": ETAG_HEADER, **response.get("headers", {})}
 
 
 def _operation(document: Document, endpoint: Endpoint) -> Operation:

@@ -187,19 +187,25 @@ class Gazetteer:
 
     # -- the Geocoder interface -------------------------------------------------------------
 
-    def geocode(self, address: Address) -> GeocodeResult | None:
+    def geocode(
+        self, address: Address, *, home: frozenset[str] = frozenset()
+    ) -> GeocodeResult | None:
         """The best point for an address: its postcode's centroid, else its place's; None when
-        neither is known (or the address is outside Germany)."""
+        neither is known (or the address is outside Germany). Of places sharing a name that
+        nothing else in the address tells apart, one in the `home` districts (keys, see
+        `home_districts`) comes first."""
         if address.country.upper() not in {"DE", "DEU"}:
             return None
         pc = self.postcodes.get((address.postcode or "").strip())
         state = state_code(address.state)
-        place = self._find_place(address.city, postcode=pc, state=state, district=address.district)
+        place = self._find_place(
+            address.city, postcode=pc, state=state, district=address.district, home=home
+        )
         if place is None and pc is None and address.street:
             # "Neunkirchen, Siegen-Wittgenstein" reads as street and city: the place is in the
             # street field, the "city" names its district (or the fields are swapped).
             place = self._find_place(
-                address.street, postcode=None, state=state, district=address.city
+                address.street, postcode=None, state=state, district=address.city, home=home
             )
         if pc is not None:
             return self._postcode_result(pc, place)
@@ -207,21 +213,25 @@ class Gazetteer:
             return self._place_result(place, GeocodePrecision.city)
         return None
 
-    def candidates(self, query: str, *, limit: int = 5) -> list[GeocodeResult]:
+    def candidates(
+        self, query: str, *, limit: int = 5, home: frozenset[str] = frozenset()
+    ) -> list[GeocodeResult]:
         """Autocomplete for an address field: the postcode if one is typed, then the places
-        whose name starts with the typed text, most populous first."""
+        whose name starts with the typed text, those in the `home` districts first, then the
+        most populous."""
         text = query.strip()
         if text.isdigit() and len(text) < 5:
             matching = (code for code in sorted(self.postcodes) if code.startswith(text))
             return [self._postcode_result(self.postcodes[code], None) for code in matching][:limit]
         address = parse_query(query)
         results: list[GeocodeResult] = []
-        exact = self.geocode(address)
+        exact = self.geocode(address, home=home)
         if exact is not None:
             results.append(exact)
         if address.city:
             code = state_code(address.state)
-            for place in self._places_starting(address.city):
+            starting = self._places_starting(address.city)
+            for place in sorted(starting, key=lambda p: p.kreis not in home):
                 if code is None or place.state == code:
                     results.append(self._place_result(place, GeocodePrecision.city))
         unique: dict[tuple[float, float, str], GeocodeResult] = {}
@@ -230,6 +240,17 @@ class Gazetteer:
         return list(unique.values())[:limit]
 
     # -- districts and centroids ---------------------------------------------------------------
+
+    def home_districts(self, names: Iterable[str]) -> frozenset[str]:
+        """The keys of the districts named (as `RADAR_HOME_DISTRICTS` names them: "Olpe",
+        "Kreis Olpe", "Hagen"); ValueError naming the first that is no known district."""
+        keys: set[str] = set()
+        for name in names:
+            found = self._districts.get(district_key(name))
+            if not found:
+                raise ValueError(f"unknown district {name!r}")
+            keys |= found
+        return frozenset(keys)
 
     def district_of(self, kreis: str) -> str | None:
         """The name of a district (Kreis or kreisfreie Stadt) by its five-digit key."""
@@ -290,6 +311,7 @@ class Gazetteer:
         postcode: Postcode | None,
         state: str | None,
         district: str | None = None,
+        home: frozenset[str] = frozenset(),
     ) -> Place | None:
         candidates = self._lookup(city)
         qualifier = qualifier_of(city)
@@ -319,6 +341,9 @@ class Gazetteer:
                     0.0 if p.kreis in kreise else distance_km(p.lat, p.lon, lat, lon),
                 ),
             )
+        if state is None and qualifier is None and not district:
+            # A bare name: the cluster's own place before a larger one elsewhere.
+            candidates = [p for p in candidates if p.kreis in home] or candidates
         return candidates[0] if candidates else None
 
     def _anchor(self, name: str | None) -> tuple[frozenset[str], float, float] | None:
@@ -421,3 +446,29 @@ def _nearest(
 def get_gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded once per process."""
     return Gazetteer.from_package()
+
+
+class HomeGazetteer:
+    """The shipped gazetteer as one cluster's geocoder: a name that several places share, with
+    nothing else in the address (postcode, district, state, a qualifier like "(Saar)") to tell
+    them apart, is the one in the cluster's home districts: in Südwestfalen "Neunkirchen" is
+    the municipality in Siegen-Wittgenstein, not the larger town in Saarland."""
+
+    name = Gazetteer.name
+
+    def __init__(self, gazetteer: Gazetteer, home: frozenset[str]) -> None:
+        self.gazetteer = gazetteer
+        self.home = home
+
+    def geocode(self, address: Address) -> GeocodeResult | None:
+        return self.gazetteer.geocode(address, home=self.home)
+
+    def candidates(self, query: str, *, limit: int = 5) -> list[GeocodeResult]:
+        return self.gazetteer.candidates(query, limit=limit, home=self.home)
+
+
+@lru_cache(maxsize=8)
+def home_gazetteer(home_districts: tuple[str, ...]) -> HomeGazetteer:
+    """The shipped gazetteer for a cluster whose home is `home_districts` (names)."""
+    gazetteer = get_gazetteer()
+    return HomeGazetteer(gazetteer, gazetteer.home_districts(home_districts))

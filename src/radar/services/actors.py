@@ -3,7 +3,7 @@ caller, shaped for the caller, and each write recorded with its domain event."""
 
 import dataclasses
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -538,7 +538,12 @@ def _managed_actor(session: Session, *, actor_id: uuid.UUID, principal: Principa
 
 
 def retry_geocoding(
-    session: Session, *, limit: int = 1000, geocoder: Geocoder | None = None
+    session: Session,
+    *,
+    limit: int = 1000,
+    geocoder: Geocoder | None = None,
+    on_rows: Callable[[int], object] | None = None,
+    on_row: Callable[[], object] | None = None,
 ) -> geocoding.RetryReport:
     """Geocode the actors whose geocoding failed or is pending again, recording each change."""
     return geocoding.retry_rows(
@@ -547,6 +552,8 @@ def retry_geocoding(
         record=lambda s, actor: _record(s, "actor.updated", actor_public(actor, SYSTEM)),
         limit=limit,
         geocoder=geocoder,
+        on_rows=on_rows,
+        on_row=on_row,
     )
 
 

@@ -7,10 +7,10 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
@@ -41,13 +41,21 @@ def columns(entity: Entity) -> tuple[str, ...]:
 
 
 def export(
-    engine: Engine, *, entity: Entity, fmt: ExportFormat, principal: Principal
+    engine: Engine,
+    *,
+    entity: Entity,
+    fmt: ExportFormat,
+    principal: Principal,
+    on_row: Callable[[], object] | None = None,
 ) -> Iterator[str]:
-    """The export as text chunks, one read-only transaction, `BATCH` rows at a time."""
+    """The export as text chunks, one read-only transaction, `BATCH` rows at a time; `on_row`
+    is called after each row (a progress bar's step)."""
     with session_scope(engine, write=False) as session:
         rows = {"actors": _actor_rows, "ideas": _idea_rows, "groups": _group_rows}[entity](
             session, principal
         )
+        if on_row is not None:
+            rows = _counted(rows, on_row)
         if fmt == "csv":
             yield from _csv(rows, columns(entity))
         elif fmt == "jsonl":
@@ -57,6 +65,22 @@ def export(
                 yield json.dumps(kept, ensure_ascii=False) + "\n"
         else:
             yield from _geojson(rows)
+
+
+def stored_rows(engine: Engine, entity: Entity) -> int:
+    """How many rows of `entity` are stored: what an export as the system exports (the total
+    of a progress bar)."""
+    model = {"actors": Actor, "ideas": Idea, "groups": WorkingGroup}[entity]
+    with session_scope(engine, write=False) as session:
+        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def _counted(
+    rows: Iterator[dict[str, Any]], step: Callable[[], object]
+) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        yield row
+        step()
 
 
 def _actor_rows(session: Session, principal: Principal) -> Iterator[dict[str, Any]]:

@@ -21,7 +21,7 @@ from radar.geo.base import (
     GeocodeStatus,
     GeocodingUnavailable,
 )
-from radar.geo.gazetteer import get_gazetteer
+from radar.geo.gazetteer import get_gazetteer, home_gazetteer
 from radar.geo.online import ChainGeocoder, GeopyGeocoder
 from radar.matching.normalise import fold
 from radar.models.actor import Actor
@@ -60,7 +60,7 @@ def configured_geocoder(session: Session, settings: Settings | None = None) -> G
     chain: list[Geocoder] = []
     for name in settings.geocoders:
         if name == "gazetteer":
-            chain.append(get_gazetteer())
+            chain.append(home_gazetteer(tuple(settings.home_districts)))
             continue
         options = json.dumps(settings.geocoder_options.get(name, {}), sort_keys=True)
         online = _online_geocoder(
@@ -198,12 +198,18 @@ def retry_rows(
     record: Callable[[Session, Any], None],
     geocoder: Geocoder | None = None,
     limit: int = 1000,
+    on_rows: Callable[[int], object] | None = None,
+    on_row: Callable[[], object] | None = None,
 ) -> RetryReport:
     """Geocode again up to `limit` rows whose geocoding failed or never ran; each row changed
-    gets a new version and its `….updated` event through `record`."""
+    gets a new version and its `….updated` event through `record`. `on_rows` is told how many
+    rows there are, `on_row` called after each (a progress bar's total and steps)."""
     located = failed = 0
     geocoder = geocoder or configured_geocoder(session)
-    for row in rows_to_retry(session, model, limit=limit):
+    rows = rows_to_retry(session, model, limit=limit)
+    if on_rows is not None:
+        on_rows(len(rows))
+    for row in rows:
         if geocode_row(row, geocoder):
             located += 1
         else:
@@ -211,6 +217,8 @@ def retry_rows(
         touch(row)
         session.flush()
         record(session, row)
+        if on_row is not None:
+            on_row()
     return RetryReport(entity_type=model.__tablename__, located=located, failed=failed)
 
 

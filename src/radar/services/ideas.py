@@ -2,7 +2,7 @@
 write with its domain event, each read showing only the actors its reader may see."""
 
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -433,7 +433,12 @@ def _check_merged_values(idea: Idea, changes: dict[str, Any]) -> None:
 
 
 def retry_geocoding(
-    session: Session, *, limit: int = 1000, geocoder: Geocoder | None = None
+    session: Session,
+    *,
+    limit: int = 1000,
+    geocoder: Geocoder | None = None,
+    on_rows: Callable[[int], object] | None = None,
+    on_row: Callable[[], object] | None = None,
 ) -> geocoding.RetryReport:
     """Geocode the ideas whose geocoding failed or is pending again, recording each change."""
     return geocoding.retry_rows(
@@ -442,6 +447,8 @@ def retry_geocoding(
         record=lambda s, idea: record_idea_updated(s, idea=idea),
         limit=limit,
         geocoder=geocoder,
+        on_rows=on_rows,
+        on_row=on_row,
     )
 
 

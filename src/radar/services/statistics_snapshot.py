@@ -2,7 +2,6 @@
 month of creation, who takes part in each idea since when — read in a few bulk queries once per
 version of the index (every write makes a new one), so that each statistic is array work."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ _KEY = "statistics_snapshot"
 class Snapshot:
     """Per indexed actor (by position) and per idea, as codes into the value lists."""
 
-    position: dict[str, int | None]  # actor id, as the database spells it (`id_text`) → position
+    position: dict[str, int]  # actor id, as the database spells it (`id_text`) → position
     months: list[str]  # every month anything here happened in, sorted (`YYYY-MM`)
     created: Codes  # actor → month it was created (-1: not in the database)
     countries: list[str | None]
@@ -59,40 +58,34 @@ def snapshot(session: Session, index: MatchIndex) -> Snapshot:
 
 
 def _read(session: Session, index: MatchIndex) -> Snapshot:
-    connection = session.connection()
     month = month_of(session)
-    actors = connection.execute(
-        sa.select(id_text(Actor.id), month(col(Actor.created_at)), col(Actor.country))
-    ).all()
-    position = {key: index.position.get(uuid.UUID(key)) for key, _, _ in actors}
-    ideas = connection.execute(
+    rows = _rows(session)
+    actors = rows(sa.select(id_text(Actor.id), month(col(Actor.created_at)), col(Actor.country)))
+    position = text_positions(session, index)
+    ideas = rows(
         sa.select(
             id_text(Idea.id),
             month(col(Idea.created_at)),
             id_text(Idea.owner_id),
             col(Idea.district),
         )
-    ).all()
-    participants = connection.execute(
+    )
+    participants = rows(
         sa.select(
             id_text(IdeaParticipant.idea_id),
             id_text(IdeaParticipant.actor_id),
             month(col(IdeaParticipant.joined_at)),
         )
-    ).all()
-    groups = connection.execute(
-        sa.select(id_text(WorkingGroup.id), month(col(WorkingGroup.created_at)))
-    ).all()
-    members = connection.execute(
+    )
+    groups = rows(sa.select(id_text(WorkingGroup.id), month(col(WorkingGroup.created_at))))
+    members = rows(
         sa.select(
             id_text(GroupMember.group_id),
             id_text(GroupMember.actor_id),
             month(col(GroupMember.joined_at)),
         ).where(col(GroupMember.status) == MemberStatus.active)
-    ).all()
-    news = connection.execute(
-        sa.select(id_text(News.author_id), month(col(News.published_at)))
-    ).all()
+    )
+    news = rows(sa.select(id_text(News.author_id), month(col(News.published_at))))
     months = sorted(
         {m for _, m, _ in actors}
         | {m for _, m, _, _ in ideas}
@@ -107,9 +100,9 @@ def _read(session: Session, index: MatchIndex) -> Snapshot:
     country_code: dict[str | None, int] = {c: i for i, c in enumerate(countries)}
     country = np.full(index.size, len(countries), dtype=np.int64)
     for key, when, land in actors:
-        if (p := position[key]) is not None:
+        if (p := position.get(key)) is not None:
             created[p], country[p] = month_code[when], country_code.get(land, len(countries))
-    links = connection.execute(sa.select(id_text(ActorTopic.actor_id), col(ActorTopic.topic_slug)))
+    links = rows(sa.select(id_text(ActorTopic.actor_id), col(ActorTopic.topic_slug)))
     owners, slugs = [], []
     for key, slug in links:
         if (p := position.get(key)) is not None:
@@ -120,7 +113,7 @@ def _read(session: Session, index: MatchIndex) -> Snapshot:
     idea_code = {key: i for i, (key, *_) in enumerate(ideas)}
     field_bit = {slug: 1 << j for j, slug in enumerate(index.field_slugs)}
     idea_fields = np.zeros(len(ideas), dtype=np.int64)
-    for key, slug in connection.execute(
+    for key, slug in rows(
         sa.select(id_text(IdeaActionField.idea_id), col(IdeaActionField.action_field_slug))
     ):
         idea_fields[idea_code[key]] |= field_bit.get(slug, 0)
@@ -137,7 +130,7 @@ def _read(session: Session, index: MatchIndex) -> Snapshot:
     taker = np.array(takers, dtype=np.int64).reshape(-1, 3)
     group_code = {key: i for i, (key, _) in enumerate(groups)}
     group_fields = np.zeros(len(groups), dtype=np.int64)
-    for key, slug in connection.execute(
+    for key, slug in rows(
         sa.select(id_text(GroupActionField.group_id), col(GroupActionField.action_field_slug))
     ):
         group_fields[group_code[key]] |= field_bit.get(slug, 0)
@@ -173,6 +166,33 @@ def _read(session: Session, index: MatchIndex) -> Snapshot:
         news_author=np.array([-1 if a is None else a for a in authors], dtype=np.int64),
         news_month=np.array([month_code[when] for _, when in news], dtype=np.int64),
     )
+
+
+def text_positions(session: Session, index: MatchIndex) -> dict[str, int]:
+    """The index's positions by actor id as `id_text` spells it in this database (PostgreSQL:
+    the dashed form; SQLite, which stores a UUID as 32 hex digits: those), without parsing
+    100,000 ids back into UUIDs."""
+    if session.get_bind().dialect.name == "postgresql":
+        return {str(key): p for key, p in index.position.items()}
+    return {key.hex: p for key, p in index.position.items()}
+
+
+def _rows(session: Session) -> Callable[[Any], list[tuple[Any, ...]]]:
+    """Run a select without parameters on the driver's cursor: plain tuples, skipping the
+    per-row work of SQLAlchemy's result objects (half the time of reading 300,000 rows)."""
+    connection = session.connection()
+    dialect = connection.dialect
+
+    def rows(statement: Any) -> list[tuple[Any, ...]]:
+        sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    return rows
 
 
 def id_text(column: Any) -> Any:

@@ -7,13 +7,13 @@ from fastapi import Query, Request, Response, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
+    CachedVersionsDep,
     ExpectedVersionDep,
     GeocoderDep,
     NearDep,
     PageDep,
     SessionDep,
     UpdatedSinceDep,
-    not_modified,
     with_etag,
 )
 from radar.api.errors import problems
@@ -95,14 +95,14 @@ def read_actor(
     actor_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    request: Request,
+    cached_versions: CachedVersionsDep,
     response: Response,
 ) -> ActorPublic | Response:
     """Read one actor; the `ETag` header carries its version for conditional updates. Contacts
     are shown to cluster insiders only, and the location at the actor's precision to all but
     its managers and admins."""
     actor = actors.read_actor(session, actor_id=actor_id, principal=principal)
-    if (cached := not_modified(request, actor.version)) is not None:
+    if (cached := cached_versions.not_modified(actor.version)) is not None:
         return cached
     with_etag(response, actor.version)
     return actor

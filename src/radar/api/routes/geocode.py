@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import Query
 
 from radar.api.auth import authenticated_router
+from radar.api.deps import SettingsDep
 from radar.api.errors import problems
-from radar.geo.gazetteer import get_gazetteer
+from radar.geo.gazetteer import home_gazetteer
 from radar.models.geocode import GeocodeCandidate, GeocodeCandidates
 
 router = authenticated_router(prefix="/v1/geocode", tags=["geocoding"])
@@ -24,12 +25,14 @@ def geocode_candidates(
             '("Hauptstraße 1, 58507 Lüdenscheid"; "Neunkirchen, NRW").',
         ),
     ],
+    settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=20, description="Most candidates returned.")] = 5,
 ) -> GeocodeCandidates:
     """Candidate places and postcodes for an address field, best first, each with its
-    coordinates, precision (postcode or city) and district. Answered by the offline gazetteer,
+    coordinates, precision (postcode or city) and district; places in the cluster's home
+    districts (`RADAR_HOME_DISTRICTS`) first. Answered by the offline gazetteer,
     so typing never calls (or is throttled by) an online geocoder."""
-    found = get_gazetteer().candidates(q, limit=limit)
+    found = home_gazetteer(tuple(settings.home_districts)).candidates(q, limit=limit)
     return GeocodeCandidates(
         data=[GeocodeCandidate.model_validate(dataclasses.asdict(result)) for result in found]
     )

@@ -7,11 +7,11 @@ from fastapi import Query, Request, Response, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
+    CachedVersionsDep,
     ExpectedVersionDep,
     PageDep,
     SessionDep,
     UpdatedSinceDep,
-    not_modified,
     with_etag,
 )
 from radar.api.errors import problems
@@ -100,12 +100,12 @@ def read_group(
     group_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    request: Request,
+    cached_versions: CachedVersionsDep,
     response: Response,
 ) -> WorkingGroupPublic | Response:
     """Read one working group; the `ETag` header carries its version for conditional updates."""
     group = groups.read_group(session, principal=principal, group_id=group_id)
-    if (cached := not_modified(request, group.version)) is not None:
+    if (cached := cached_versions.not_modified(group.version)) is not None:
         return cached
     with_etag(response, group.version)
     return group

@@ -7,13 +7,13 @@ from fastapi import Query, Request, Response, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
+    CachedVersionsDep,
     ExpectedVersionDep,
     GeocoderDep,
     NearDep,
     PageDep,
     SessionDep,
     UpdatedSinceDep,
-    not_modified,
     with_etag,
 )
 from radar.api.errors import problems
@@ -125,13 +125,13 @@ def read_idea(
     idea_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    request: Request,
+    cached_versions: CachedVersionsDep,
     response: Response,
 ) -> IdeaPublic | Response:
     """Read one idea; the `ETag` header carries its version for conditional updates. Actors
     the caller may not see are left out (`owner_id` null)."""
     idea = ideas.read_idea(session, idea_id=idea_id, principal=principal)
-    if (cached := not_modified(request, idea.version)) is not None:
+    if (cached := cached_versions.not_modified(idea.version)) is not None:
         return cached
     with_etag(response, idea.version)
     return idea
@@ -189,14 +189,14 @@ def list_participants(
     idea_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    request: Request,
+    cached_versions: CachedVersionsDep,
     response: Response,
 ) -> list[ParticipantPublic] | Response:
     """The actors taking part in an idea that the caller may see, the lead first; the `ETag`
     is the idea's."""
     taking_part = participants.list_participants(session, idea_id=idea_id, principal=principal)
     version = ideas.get_idea(session, idea_id=idea_id).version
-    if (cached := not_modified(request, version)) is not None:
+    if (cached := cached_versions.not_modified(version)) is not None:
         return cached
     with_etag(response, version)
     return taking_part

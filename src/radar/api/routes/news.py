@@ -7,11 +7,11 @@ from fastapi import Query, Request, Response, status
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import (
+    CachedVersionsDep,
     ExpectedVersionDep,
     PageDep,
     SessionDep,
     UpdatedSinceDep,
-    not_modified,
     with_etag,
 )
 from radar.api.errors import problems
@@ -88,13 +88,13 @@ def read_news(
     news_id: uuid.UUID,
     session: SessionDep,
     principal: PrincipalDep,
-    request: Request,
+    cached_versions: CachedVersionsDep,
     response: Response,
 ) -> NewsPublic | Response:
     """Read one news item; the `ETag` header carries its version for conditional updates. An
     author the caller may not see appears as null."""
     news = news_service.read_news(session, news_id=news_id, principal=principal)
-    if (cached := not_modified(request, news.version)) is not None:
+    if (cached := cached_versions.not_modified(news.version)) is not None:
         return cached
     with_etag(response, news.version)
     return news

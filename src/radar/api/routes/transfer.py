@@ -9,20 +9,18 @@ from starlette.concurrency import run_in_threadpool
 
 from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.errors import problems
-from radar.errors import FieldError, Forbidden, InvalidInput
+from radar.errors import FieldError, Forbidden, InvalidInput, UnsupportedMediaType
 from radar.models.account import Role
 from radar.services import exporter, importer
 from radar.services.access import require_admin
 
 router = authenticated_router(prefix="/v1", tags=["import and export"])
 
+_ACCEPTED = ("text/csv", "application/x-ndjson")
 _BODY = {
     "requestBody": {
         "required": True,
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            "application/x-ndjson": {"schema": {"type": "string"}},
-        },
+        "content": {media_type: {"schema": {"type": "string"}} for media_type in _ACCEPTED},
     }
 }
 
@@ -68,13 +66,11 @@ async def import_rows(
     require_admin(principal)
     content_type = request.headers.get("content-type", "")
     if "csv" not in content_type and "json" not in content_type:
-        raise InvalidInput(
-            [
-                FieldError(
-                    loc=("header", "Content-Type"),
-                    message="send text/csv or application/x-ndjson",
-                )
-            ]
+        raise UnsupportedMediaType(
+            "Send the rows as CSV (`Content-Type: text/csv`) or JSON Lines "
+            "(`Content-Type: application/x-ndjson`).",
+            accepted=_ACCEPTED,
+            method=request.method,
         )
     try:
         text = (await request.body()).decode("utf-8")
