@@ -198,3 +198,18 @@ def test_a_minimum_score_too_high_says_the_best_there_was(
 
     assert note["code"] == "below_min_score"
     assert note["en"] == f"No pair reaches min_score 1; the best scored {best:.4f}."
+
+
+def test_a_pair_dismissed_by_either_side_is_never_suggested(
+    client: TestClient, cluster: dict[str, list[str]]
+) -> None:
+    pairs = _pairs(client, **BETWEEN)
+    a, b, _score = pairs[0]
+    # The manager of the `with` side says no to the `among` actor: the pair goes both ways.
+    dismiss = {"actor_id": b, "target_id": a, "action": "dismiss"}
+    assert client.post("/v1/matches/feedback", json=dismiss).status_code == 201
+
+    assert frozenset((a, b)) not in _keys(_pairs(client, **BETWEEN))
+    assert frozenset((a, b)) not in _keys(_pairs(client, **SWAPPED))
+    assert frozenset((a, b)) not in _keys(_pairs(client))
+    assert len(_pairs(client, **BETWEEN)) == len(pairs) - 1

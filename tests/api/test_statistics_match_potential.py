@@ -77,3 +77,19 @@ def test_a_large_set_is_sampled(client: TestClient, engine: Engine) -> None:
 
     assert (potential["scanned"], potential["sampled"]) == (2, True)
     assert potential["pairs"] < 10
+
+
+def test_a_dismissed_pair_is_no_potential(client: TestClient, engine: Engine) -> None:
+    ids = build_region(client, engine)
+    before = _potential(client, min_score=0, limit=20)
+    best = before["top"][0]
+    dismiss = {"actor_id": best["b"]["id"], "target_id": best["a"]["id"], "action": "dismiss"}
+    assert client.post("/v1/matches/feedback", json=dismiss).status_code == 201
+
+    after = _potential(client, min_score=0, limit=20)
+
+    dismissed = {best["a"]["id"], best["b"]["id"]}
+    assert after["pairs"] == before["pairs"] - 1
+    assert all({p["a"]["id"], p["b"]["id"]} != dismissed for p in after["top"])
+    assert len(after["top"]) == len(before["top"]) - 1
+    assert set(ids.values()) >= dismissed

@@ -2,6 +2,7 @@
 round); an accepted one is recorded and marked in later suggestions."""
 
 import uuid
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -105,6 +106,25 @@ _FEEDBACK_ON = select(
         col(MatchFeedback.actor_id) == sa.bindparam("actor_id"),
         col(MatchFeedback.target_id) == sa.bindparam("actor_id"),
     )
+)
+
+
+def dismissed_pairs(session: Session, position: Mapping[uuid.UUID, int]) -> dict[int, list[int]]:
+    """Every pair a manager of either side dismissed, by index position (`position`), each
+    way round: the pairs an analyst's pair ranking and match potential leave out, as an
+    actor's own suggestions do. Actors not indexed are skipped."""
+    rows = session.connection().execute(_DISMISSED)
+    pairs: dict[int, list[int]] = {}
+    for source, target in rows:
+        a, b = position.get(source), position.get(target)
+        if a is not None and b is not None:
+            pairs.setdefault(a, []).append(b)
+            pairs.setdefault(b, []).append(a)
+    return pairs
+
+
+_DISMISSED = select(col(MatchFeedback.actor_id), col(MatchFeedback.target_id)).where(
+    col(MatchFeedback.action) == FeedbackAction.dismissed
 )
 
 

@@ -31,7 +31,7 @@ from radar.models.match import (
     MatchQuery,
     MatchReason,
 )
-from radar.services import actors, taxonomy
+from radar.services import actors, feedback, taxonomy
 from radar.services.access import Principal
 from radar.services.match_notes import (
     INCLUDE_PARTNERS_DE,
@@ -76,7 +76,8 @@ def best_pairs(
             ]
         )
     labels = index.field_labels or field_labels_of(session)
-    ranking = _PairRanking(index, labels, tuning.weights, query.limit)
+    ranking = PairRanking(index, labels, tuning.weights, query.limit)
+    dismissed = feedback.dismissed_pairs(session, index.position)
     for a in sources.tolist():
         scores = score_actor(
             index, a, weights=tuning.weights, half_distance_km=tuning.half_distance_km
@@ -89,6 +90,7 @@ def best_pairs(
             allowed[:a] &= ~among[:a]
         if not query.include_partners:
             allowed[index.partners_row(a)[0]] = False
+        allowed[dismissed.get(a, [])] = False  # never suggested again, either way round
         if query.min_score > 0:
             reaching = reaches(scores.total, query.min_score)
             if (below := allowed & ~reaching).any():
@@ -101,7 +103,7 @@ def best_pairs(
 
 
 @dataclass
-class _PairRanking:
+class PairRanking:
     """The `limit` best pairs by the score they are shown with, ties by their ids; only those
     that rank among them so far are explained."""
 

@@ -11,8 +11,9 @@ from radar.matching import signals
 from radar.matching.engine import DEFAULT_TUNING, MatchEngine, Tuning, score_actor, top_positions
 from radar.matching.index import MatchIndex
 from radar.models.statistics import MatchPotential, PotentialByDistricts, PotentialByField
+from radar.services import feedback
 from radar.services.access import Principal
-from radar.services.match_pairs import _PairRanking
+from radar.services.match_pairs import PairRanking
 from radar.services.matches import field_labels_of, reaches
 from radar.services.statistics import (
     NO_FILTERS,
@@ -58,8 +59,9 @@ def match_potential(
     is_source[sources] = True
     sums = _Sums(index)
     labels = index.field_labels or field_labels_of(session)
-    ranking = _PairRanking(index, labels, tuning.weights, limit) if limit else None
+    ranking = PairRanking(index, labels, tuning.weights, limit) if limit else None
     groups_of = signals.groups_of(index)
+    dismissed = feedback.dismissed_pairs(session, index.position)
     for a in sources.tolist():
         scores = score_actor(
             index, a, weights=tuning.weights, half_distance_km=tuning.half_distance_km
@@ -68,6 +70,7 @@ def match_potential(
         allowed[a] = False
         allowed[:a] &= ~is_source[:a]  # a pair of two scanned actors counts from the first
         allowed[index.partners_row(a)[0]] = False
+        allowed[dismissed.get(a, [])] = False  # a manager said no: no potential
         for group in groups_of.get(a, ()):
             allowed[list(index.group_members[group])] = False
         allowed &= reaches(scores.total, min_score)
