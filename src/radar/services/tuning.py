@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from radar.errors import FieldError, InvalidInput
-from radar.matching.engine import COMPONENTS, DEFAULT_WEIGHTS, Tuning
+from radar.matching.engine import DEFAULT_WEIGHTS, Tuning
 from radar.models.base import utcnow
 from radar.models.setting import MatchTuningPublic, MatchTuningUpdate, StoredSetting
 from radar.services.access import Principal, require_admin
@@ -44,23 +44,9 @@ def read_tuning(session: Session, settings: Settings, principal: Principal) -> M
 def change_tuning(
     session: Session, settings: Settings, principal: Principal, data: MatchTuningUpdate
 ) -> MatchTuningPublic:
-    """Set weights (the components given) and/or the half-distance, for every process."""
+    """Set weights (the components given) and/or the half-distance, for every process. The
+    request model has refused unknown components and weights outside [0, 1] already."""
     require_admin(principal)
-    errors = [
-        FieldError(
-            loc=("body", "weights", name),
-            message=f"unknown component; one of {', '.join(COMPONENTS)}",
-        )
-        for name in data.weights
-        if name not in COMPONENTS
-    ]
-    errors += [
-        FieldError(loc=("body", "weights", name), message="a weight is between 0 and 1")
-        for name, weight in data.weights.items()
-        if name in COMPONENTS and not 0 <= weight <= 1
-    ]
-    if errors:
-        raise InvalidInput(errors)
     stored = session.get(StoredSetting, KEY, with_for_update=True)
     value: dict[str, Any] = dict(stored.value) if stored is not None else {}
     weights = {**value.get("weights", {}), **data.weights}
