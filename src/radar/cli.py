@@ -1,5 +1,5 @@
 """The `radar` command: serve, worker, db, demo, token, geocode, import, export, match,
-openapi."""
+report, openapi."""
 
 import argparse
 import csv
@@ -148,6 +148,24 @@ def _parser() -> argparse.ArgumentParser:
         "--output", type=Path, default=None, help="file to write (default: standard output)"
     )
     match.set_defaults(handler=_match)
+
+    report = commands.add_parser(
+        "report",
+        help="a report to mail around: key figures, charts and the strongest unconnected pairs, "
+        "as one self-contained HTML file or a PDF",
+    )
+    report.add_argument(
+        "--output", help="file to write, - for standard output (default: radar-report.html/.pdf)"
+    )
+    report.add_argument("--format", choices=["html", "pdf"], default="html")
+    report.add_argument("--lang", choices=["de", "en"], default="de", help="default de")
+    report.add_argument(
+        "--district", action="append", default=[], help="only actors in it (repeatable)"
+    )
+    report.add_argument(
+        "--action-field", action="append", default=[], help="only actors in it (slug; repeatable)"
+    )
+    report.set_defaults(handler=_report)
 
     worker = commands.add_parser(
         "worker", help="deliver webhooks: claim due deliveries, send them signed, retry"
@@ -448,6 +466,12 @@ def _actor_set(args: argparse.Namespace, side: str) -> dict[str, list[str]]:
 
 def _has_side(args: argparse.Namespace, side: str) -> bool:
     return any(_actor_set(args, side).values())
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from radar.report.command import run_report
+
+    return run_report(args, settings, progress=progress_bar)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:

@@ -211,6 +211,28 @@ def test_responses_vary_by_authorization(client: TestClient) -> None:
     assert client.get("/v1/actors").headers["vary"] == "Authorization"
 
 
+@pytest.mark.parametrize(
+    ("path", "headers", "vary"),
+    [
+        ("/v1/export/actors?format=csv", {}, "Authorization"),  # a stream of its own
+        ("/v1/statistics/actors?group_by=kind", {"Accept": "text/csv"}, "Authorization, Accept"),
+        ("/v1/statistics/actors?group_by=kind", {}, "Authorization, Accept"),
+        ("/v1/reports/overview", {}, "Authorization, Accept-Language"),
+        ("/v1/actors?limit=x", {}, "Authorization"),  # a problem
+    ],
+)
+def test_every_answer_of_the_api_varies_by_authorization_once(
+    client: TestClient, path: str, headers: dict[str, str], vary: str
+) -> None:
+    response = client.get(path, headers=headers)
+
+    assert response.headers.get_list("vary") == [vary], response.status_code
+
+
+def test_pages_outside_the_api_do_not_vary_by_authorization(client: TestClient) -> None:
+    assert "vary" not in client.get("/health").headers
+
+
 def _every_v1_route(app: FastAPI) -> list[tuple[str, str]]:
     """(method, path) of every /v1 endpoint the API documents, path parameters filled in."""
     return [

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine
 from radar import __version__
 from radar.api.docs import install_docs
 from radar.api.errors import install_error_handlers
-from radar.api.middleware import BodySizeLimit, ConcurrencyLimit
+from radar.api.middleware import BodySizeLimit, ConcurrencyLimit, VaryByCaller
 from radar.api.nul_guard import RefuseNul
 from radar.api.openapi_contract import install_openapi_contract
 from radar.api.routes import (
@@ -28,6 +28,7 @@ from radar.api.routes import (
     map,
     matches,
     news,
+    reports,
     statistics,
     taxonomy,
     transfer,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RefuseNul)
+    app.add_middleware(VaryByCaller)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         events,
         accounts,
         statistics,
+        reports,
         matches,
         map,
         admin,

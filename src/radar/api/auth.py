@@ -29,19 +29,15 @@ bearer_scheme = HTTPBearer(
 )
 
 
-# What a response shows depends on who asks: caches must key on the token too (problem
-# responses carry it as well).
-VARY = {"Vary": "Authorization"}
-
 CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
 def get_principal(
-    request: Request, response: Response, settings: SettingsDep, credentials: CredentialsDep
+    request: Request, settings: SettingsDep, credentials: CredentialsDep
 ) -> Principal:
     """Who is calling; 401 for bad tokens, 401 for anonymous callers unless public read is
-    on (GET only), 429 beyond the caller's rate limit."""
-    response.headers.update(VARY)
+    on (GET only), 429 beyond the caller's rate limit. (Every answer under /v1 carries
+    `Vary: Authorization`: `api/middleware.py`.)"""
     return authenticate(request, settings, credentials)
 
 
@@ -52,8 +48,7 @@ def authenticate(
     connection: Connection | None = None,
 ) -> Principal:
     """`get_principal` for an endpoint that authenticates in its own thread (it blocks on the
-    database), reading the token on `connection` if given (a read-only unit of work's, say);
-    the response must carry `VARY`."""
+    database), reading the token on `connection` if given (a read-only unit of work's, say)."""
     engine = request.app.state.engine
     if request.headers.get("authorization") and credentials is None:
         raise Unauthorized("Send the token as `Authorization: Bearer radar_…`")

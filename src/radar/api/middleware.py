@@ -1,4 +1,5 @@
-"""ASGI middleware: the request body size limit (413) and the limit on requests at once."""
+"""ASGI middleware: the request body size limit (413), the limit on requests at once, and
+`Vary: Authorization` on every answer of the API."""
 
 import asyncio
 import json
@@ -159,6 +160,46 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class VaryByCaller:
+    """Every answer under `/v1` says it depends on the token (`Vary: Authorization`): what a
+    response shows depends on who asks, so a cache must key on the token too. Set here, once,
+    for every route — also those that build their own `Response` (a stream, an HTML page,
+    CSV), which a dependency's headers never reach. A `Vary` the route sets (`Accept`,
+    `Accept-Language`) is kept, with `Authorization` added once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path == "/v1" or path.startswith("/v1/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": with_vary(message.get("headers", []))}
+            await send(message)
+
+        await self.app(scope, receive, send_varying)
+
+
+def with_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """`headers` with their `Vary` fields made one that names `Authorization`."""
+    varying: list[str] = []
+    kept = []
+    for field, value in headers:
+        if field.lower() == b"vary":
+            varying += [part.strip() for part in value.decode("latin-1").split(",")]
+        else:
+            kept.append((field, value))
+    unique: dict[str, str] = {}  # each name once (compared without case), first spelling
+    for name in [*varying, "Authorization"]:
+        if name:
+            unique.setdefault(name.lower(), name)
+    return [*kept, (b"vary", ", ".join(unique.values()).encode("latin-1"))]
 
 
 def _replay(messages: list[Message], then: Receive | None = None) -> Receive:

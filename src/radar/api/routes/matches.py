@@ -9,7 +9,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic_core import to_json
 
 from radar.api.auth import (
-    VARY,
     AuthenticatedRoute,
     CredentialsDep,
     PrincipalDep,
@@ -125,7 +124,7 @@ async def match_actor(
             close_session(session, commit=False)
         # Plain values written as JSON: `ActorMatches` is the schema they keep to (a test holds
         # them to it), building it would only check our own output again.
-        return Response(to_json(found), media_type="application/json", headers=VARY)
+        return Response(to_json(found), media_type="application/json")
 
     return await run_in_threadpool(serve)
 
