@@ -15,7 +15,11 @@ from radar.db import make_engine, upgrade
 from radar.models.account import Role
 from radar.models.base import metadata
 from radar.settings import Settings
+from tests.browser_site import browser, demo_site, open_explorer, serve
 from tests.factories import issue_token
+
+# The browser tests' session-wide fixtures, defined once for every folder that uses them.
+__all__ = ["browser", "demo_site", "open_explorer", "serve"]
 
 POSTGRES_URL = os.environ.get(
     "RADAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -1,5 +1,5 @@
-"""Fixtures of the report's tests: the report gathered in-process for a principal, and the
-browser fixtures of `tests/web` (the demo site served by uvicorn, Debian's chromium)."""
+"""Fixtures of the report's tests: the report gathered in-process for a principal (the browser
+and the demo site come from `tests/browser_site.py`)."""
 
 import re
 from collections.abc import Sequence
@@ -13,9 +13,6 @@ from radar.report.data import ReportData, ReportFilters, gather_report
 from radar.report.texts import ReportLanguage
 from radar.services.access import Principal
 from radar.settings import Settings
-from tests.web.conftest import browser, demo_site, serve
-
-__all__ = ["browser", "demo_site", "serve"]  # fixtures of tests/web, used here too
 
 DAY = date(2026, 3, 1)
 # A URL that would make the page ask another place: in a src, href or CSS url(), or an import.

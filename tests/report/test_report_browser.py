@@ -10,7 +10,7 @@ import pytest
 
 from radar.models.account import Role
 from radar.report.charts import CHARTS
-from tests.web.conftest import DemoSite, Watch, screenshot_dirs
+from tests.browser_site import DemoSite, Watch, screenshot_dirs
 
 pytest.importorskip(
     "playwright.sync_api", reason="Playwright for Python is not installed (pip install playwright)"

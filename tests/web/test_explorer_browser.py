@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from radar.models.account import Role
-from tests.web.conftest import DemoSite, Opened, screenshot_dirs
+from tests.browser_site import DemoSite, Opened, screenshot_dirs
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright for Python is not installed (pip install playwright)"

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 from radar.api.app import create_app
 from radar.settings import Settings
 from radar.web import ASSETS, CONFIG_URL, PAGE, tile_sources
-from tests.web.conftest import with_explorer
+from tests.browser_site import with_explorer
 
 IMPORT = re.compile(r"""^import .* from "\./([\w-]+\.js)";$""", re.MULTILINE)
 OWN_CODE_LIMIT = 200 * 1024

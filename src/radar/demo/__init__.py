@@ -3,10 +3,17 @@
 Loaded through the same service functions as the API, so demo records are validated like any
 input and every write records its event. Loading is idempotent: actors and ideas are matched
 by external_id, groups by name, news by title; what exists already is left as it is.
+
+The records get a history, so that growth over time shows as it would in a running cluster:
+the actors joined one after another from the launch (January 2025, the month before the first
+news item) to November 2026, in the order of the file; an idea was started, and a group
+founded, two weeks after the last of its people joined, and the others came in over the next
+weeks. None of it lies in the future.
 """
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from typing import Any
 
@@ -14,8 +21,15 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from radar.models.actor import Actor, ActorCreate
-from radar.models.group import MemberRole, MemberStatus, WorkingGroup, WorkingGroupCreate
-from radar.models.idea import Idea, IdeaCreate
+from radar.models.base import utcnow
+from radar.models.group import (
+    GroupMember,
+    MemberRole,
+    MemberStatus,
+    WorkingGroup,
+    WorkingGroupCreate,
+)
+from radar.models.idea import Idea, IdeaCreate, IdeaParticipant
 from radar.models.news import News, NewsCreate
 from radar.services import actors, groups, ideas, memberships, news
 from radar.services.access import SYSTEM
@@ -28,16 +42,78 @@ def demo_data() -> dict[str, list[dict[str, Any]]]:
     return data
 
 
+LAUNCH = datetime(2025, 1, 15, 9, tzinfo=UTC)
+LATEST_JOINED = datetime(2026, 11, 15, 9, tzinfo=UTC)
+STARTED_AFTER = timedelta(days=14)  # an idea or group, after the last of its people joined
+CAME_IN_AFTER = timedelta(days=9)  # each further participant or member, one after another
+
+
 def load_demo(session: Session) -> dict[str, int]:
     """Add the demo records that are not there yet; returns how many of each were created."""
     data = demo_data()
     actor_ids, new_actors = _load_actors(session, data["actors"])
-    return {
+    counts = {
         "actors": new_actors,
         "ideas": _load_ideas(session, data["ideas"], actor_ids),
         "groups": _load_groups(session, data["groups"], actor_ids),
         "news": _load_news(session, data["news"], actor_ids),
     }
+    if new_actors == len(data["actors"]):  # a fresh load: every record is the demo's own
+        _give_history(session, data, actor_ids)
+    return counts
+
+
+def _give_history(
+    session: Session, data: dict[str, list[dict[str, Any]]], actor_ids: dict[str, uuid.UUID]
+) -> None:
+    """Date the records just loaded as described in the module's docstring."""
+    now = utcnow()
+    step = (LATEST_JOINED - LAUNCH) / max(1, len(data["actors"]) - 1)
+    joined = {
+        actor_ids[record["external_id"]]: min(now, LAUNCH + i * step)
+        for i, record in enumerate(data["actors"])
+    }
+    for actor in session.execute(select(Actor).where(col(Actor.id).in_(joined))).scalars():
+        actor.created_at = joined[actor.id]
+    external_ids = [record["external_id"] for record in data["ideas"]]
+    for idea in session.execute(
+        select(Idea).where(col(Idea.external_id).in_(external_ids))
+    ).scalars():
+        people = session.execute(
+            select(IdeaParticipant).where(col(IdeaParticipant.idea_id) == idea.id)
+        ).scalars()
+        _date(idea, list(people), joined, now, first=idea.owner_id)
+    names = [record["name"] for record in data["groups"]]
+    for group in session.execute(
+        select(WorkingGroup).where(col(WorkingGroup.name).in_(names))
+    ).scalars():
+        members = session.execute(
+            select(GroupMember).where(col(GroupMember.group_id) == group.id)
+        ).scalars()
+        _date(group, list(members), joined, now, first=None)
+    session.flush()
+
+
+def _date(
+    started: Idea | WorkingGroup,
+    people: list[IdeaParticipant] | list[GroupMember],
+    joined: dict[uuid.UUID, datetime],
+    now: datetime,
+    *,
+    first: uuid.UUID | None,
+) -> None:
+    """Start `started` after the last of its people joined Radar; the first of them (its
+    owner, or its founder: the earliest to join) at once, the others one after another."""
+    ids = [person.actor_id for person in people]
+    if first is not None:
+        ids.append(first)
+    known = [joined[actor_id] for actor_id in ids if actor_id in joined]
+    if not known:
+        return
+    start = min(now, max(known) + STARTED_AFTER)
+    started.created_at = start
+    for n, person in enumerate(sorted(people, key=lambda p: p.joined_at)):
+        person.joined_at = min(now, start + n * CAME_IN_AFTER)
 
 
 def _load_actors(

@@ -1,5 +1,7 @@
-"""Fixtures of the explorer's tests: the app with the demo data served by uvicorn on a free
-loopback port, and Debian's chromium driven by Playwright, every request it makes watched."""
+"""The browser tests' site and browser (tests/web, tests/report): the app with the demo data
+served by uvicorn on a free loopback port, and Debian's chromium driven by Playwright, every
+request it makes watched. The fixtures are session-wide and defined once (imported by
+`tests/conftest.py`): Playwright's sync API runs one instance per thread at a time."""
 
 import os
 import shutil
