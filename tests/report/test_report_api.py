@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from radar.models.account import Role
 from radar.report.charts import CHARTS
 from tests.conftest import ClientFactory
-from tests.factories import FIELD_CIRCULAR
+from tests.factories import FIELD_CIRCULAR, create_actor
 from tests.report.conftest import OUTSIDE
 from tests.statistics_region import build_region
 
@@ -101,3 +101,22 @@ def test_others_may_not_read_the_report(
 
 def test_anonymous_readers_get_no_report_even_with_public_read(public_reader: TestClient) -> None:
     assert public_reader.get(URL).status_code == 403
+
+
+def test_the_same_page_is_served_again_until_something_changes(
+    client: TestClient, engine: Engine, make_client: ClientFactory
+) -> None:
+    build_region(client, engine)
+    analyst = make_client(Role.analyst)
+    first = analyst.get(URL)
+    again = analyst.get(URL)
+    as_admin = client.get(URL)
+
+    assert again.text == first.text
+    assert "<dt>Akteure</dt><dd>5</dd>" in first.text
+    assert "<dt>Akteure</dt><dd>6</dd>" in as_admin.text  # another view: its own page
+
+    create_actor(client, name="Neue Fräserei GmbH")
+    after_a_write = analyst.get(URL)
+
+    assert "<dt>Akteure</dt><dd>6</dd>" in after_a_write.text

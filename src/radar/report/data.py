@@ -37,8 +37,9 @@ GATHER_STEPS = ("figures", "districts × fields", "gaps", "growth", "network", "
 STEPS = (*GATHER_STEPS, "charts", "document")
 TOP_PAIRS = 20
 GAP_TERMS = 15
-# The pairs are scored for longer than a request may take (`match_potential.SCAN_SECONDS`):
-# a report is read at leisure, so more of a large region is scanned for its best pairs.
+# `radar report` scores the pairs for longer than a request may take
+# (`match_potential.SCAN_SECONDS`, what the API's report takes too, as its request holds a
+# slot others wait for): a report is read at leisure, so more of a large region is scanned.
 PAIR_SCAN_SECONDS = 4.0
 MAX_PAIR_SCAN = 5000
 
@@ -113,6 +114,7 @@ def gather_report(
     lang: ReportLanguage = ReportLanguage.de,
     generated: date | None = None,
     on_step: OnStep | None = None,
+    pair_scan_seconds: float = PAIR_SCAN_SECONDS,
 ) -> ReportData:
     """The report's figures among the actors `principal` may see matching `filters` (analysts
     and admins); 422 for an unknown action field (a district, as on the statistics
@@ -167,7 +169,7 @@ def gather_report(
         session,
         min_score=settings.match_found_threshold,
         limit=TOP_PAIRS,
-        scan=min(MAX_PAIR_SCAN, max(match_potential.MIN_SCAN, int(PAIR_SCAN_SECONDS / cost))),
+        scan=min(MAX_PAIR_SCAN, max(match_potential.MIN_SCAN, int(pair_scan_seconds / cost))),
         tuning=current_tuning(session, settings),
         engine=engine,
         principal=principal,

@@ -1,6 +1,6 @@
 """Reports for analysts: `/v1/reports/overview`, the region's report as one HTML page."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Header, Query, Request
 from fastapi.responses import HTMLResponse
@@ -9,10 +9,13 @@ from radar.api.auth import PrincipalDep, authenticated_router
 from radar.api.deps import SessionDep, SettingsDep
 from radar.api.errors import problems
 from radar.matching.engine import MatchEngine
+from radar.models.base import utcnow
 from radar.report.data import ReportFilters, gather_report
 from radar.report.html import MEDIA_TYPE, render_html
 from radar.report.texts import ReportLanguage
+from radar.services.match_potential import SCAN_SECONDS
 from radar.services.statistics import require_analyst
+from radar.services.tuning import current_tuning
 
 router = authenticated_router(prefix="/v1/reports", tags=["reports"])
 
@@ -60,18 +63,49 @@ def overview_report(
     collaboration between districts, a map of the actors and the strongest pairs not yet
     connected, with their reasons — among the actors you may see, with the filters. One
     HTML page with its charts inline (SVG): it loads nothing else, so it can be saved and
-    mailed as it is."""
+    mailed as it is. The pairs are sampled as `/v1/statistics/match-potential` samples them
+    (`radar report` scans more of a large region); the same page asked again, while nothing
+    changed, is served as it was drawn."""
     require_analyst(principal)
     match_engine: MatchEngine = request.app.state.match_engine
-    data = gather_report(
-        session,
-        engine=match_engine,
-        principal=principal,
-        settings=settings,
-        filters=ReportFilters(districts=district, action_fields=action_field),
-        lang=lang or preferred_language(accept_language),
+    filters = ReportFilters(districts=tuple(district), action_fields=tuple(action_field))
+    language = lang or preferred_language(accept_language)
+    index = match_engine.index(session)
+    tuning = current_tuning(session, settings)
+    # The page depends on the data (the index's version), on who may see what, on the
+    # request, on the weights (changed without a new index) and on the day it is dated.
+    key = (
+        principal.role,
+        principal.actor_ids,
+        filters,
+        language,
+        tuple(sorted(tuning.weights.items())),
+        tuning.half_distance_km,
+        utcnow().date(),
     )
-    return HTMLResponse(render_html(data), media_type=MEDIA_TYPE, headers=PAGE_HEADERS)
+    pages: dict[Any, str] = index.derived.setdefault(_PAGES, {})
+    page = pages.get(key)
+    if page is None:
+        data = gather_report(
+            session,
+            engine=match_engine,
+            principal=principal,
+            settings=settings,
+            filters=filters,
+            lang=language,
+            pair_scan_seconds=SCAN_SECONDS,
+        )
+        page = render_html(data)
+        if len(pages) >= _PAGES_KEPT:
+            pages.clear()
+        pages[key] = page
+    return HTMLResponse(page, media_type=MEDIA_TYPE, headers=PAGE_HEADERS)
+
+
+# Pages kept with each version of the match index (a write makes a new one, and drops them):
+# the same report asked again, by anyone of the same view, is not drawn again.
+_PAGES = "report_pages"
+_PAGES_KEPT = 32
 
 
 def preferred_language(accept_language: str | None) -> ReportLanguage:
