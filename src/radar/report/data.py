@@ -26,9 +26,9 @@ from radar.models.statistics import (
 )
 from radar.report.texts import ReportLanguage
 from radar.services import gaps, growth, match_potential, network, statistics
-from radar.services.access import Principal
+from radar.services.access import Principal, require_analyst
 from radar.services.matches import field_labels_of
-from radar.services.statistics import ActorFilters, chosen_positions, require_analyst
+from radar.services.statistics import ActorFilters, chosen_positions
 from radar.services.tuning import current_tuning
 from radar.settings import Settings
 

@@ -13,6 +13,7 @@ from radar.models.account import Role
 from radar.models.actor import Actor, LocationPrecision, Visibility
 
 WRITER_ROLES = frozenset({Role.admin, Role.member})
+ANALYST_ROLES = frozenset({Role.admin, Role.analyst})
 # Personal contact data is for people inside the cluster, never for public or partner outputs.
 CONTACT_READER_ROLES = frozenset({Role.admin, Role.member, Role.analyst})
 
@@ -48,6 +49,13 @@ def require_writer(principal: Principal) -> None:
     """Only admins and members write; analysts and partners read."""
     if principal.role not in WRITER_ROLES:
         raise Forbidden(f"The role {principal.role or 'anonymous'} may not change data")
+
+
+def require_analyst(principal: Principal, *, what: str = "statistics") -> None:
+    """Questions of the whole region (statistics, reports, match queries over sets of
+    actors) are for analysts and admins."""
+    if principal.role not in ANALYST_ROLES:
+        raise Forbidden(f"The role {principal.role or 'anonymous'} may not read {what}")
 
 
 def require_signed_in(principal: Principal) -> None:

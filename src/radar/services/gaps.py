@@ -14,14 +14,13 @@ from radar.matching import signals
 from radar.matching.engine import MatchEngine
 from radar.matching.index import Csr, IntArray, MatchIndex
 from radar.models.statistics import GapRow, Gaps, NearbyActor
-from radar.services.access import Principal
+from radar.services.access import Principal, require_analyst
 from radar.services.matches import BoolArray, visible_mask
 from radar.services.statistics import (
     NO_FILTERS,
     ActorFilters,
     chosen_positions,
     district_codes,
-    require_analyst,
 )
 
 EARTH_RADIUS_KM = signals.EARTH_DIAMETER_KM / 2

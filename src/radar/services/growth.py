@@ -10,14 +10,13 @@ from sqlmodel import Session
 from radar.matching.engine import MatchEngine
 from radar.matching.index import MatchIndex
 from radar.models.statistics import Growth, GrowthDimension, GrowthRow
-from radar.services.access import Principal
+from radar.services.access import Principal, require_analyst
 from radar.services.matches import BoolArray, visible_mask
 from radar.services.statistics import (
     NO_FILTERS,
     ActorFilters,
     chosen_positions,
     district_codes,
-    require_analyst,
 )
 from radar.services.statistics_snapshot import Codes, Snapshot, snapshot
 

@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from radar.errors import FieldError, Forbidden, InvalidInput
+from radar.errors import FieldError, InvalidInput
 from radar.matching.engine import (
     DEFAULT_TUNING,
     ActorScores,
@@ -21,7 +21,6 @@ from radar.matching.engine import (
 )
 from radar.matching.explain import explain_all, pair_voice
 from radar.matching.index import MatchIndex
-from radar.models.account import Role
 from radar.models.actor import Actor
 from radar.models.match import (
     ActorSet,
@@ -32,7 +31,7 @@ from radar.models.match import (
     MatchReason,
 )
 from radar.services import actors, feedback, taxonomy
-from radar.services.access import Principal
+from radar.services.access import Principal, require_analyst
 from radar.services.match_notes import (
     INCLUDE_PARTNERS_DE,
     INCLUDE_PARTNERS_EN,
@@ -56,8 +55,7 @@ def best_pairs(
     `with` (or both from `among`), each pair once, best first (analysts and admins). Each
     pair is shown, and ranked, by its score from one side: the `among` actor's, or the lower
     index position's when either could be."""
-    if principal.role not in (Role.admin, Role.analyst):
-        raise Forbidden("Match queries are for analysts and admins")
+    require_analyst(principal, what="match queries")
     index = engine.index(session)
     visible = visible_mask(index, principal)
     among = _actor_set(session, index, query.among, loc="among") & visible

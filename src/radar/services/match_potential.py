@@ -12,7 +12,7 @@ from radar.matching.engine import DEFAULT_TUNING, MatchEngine, Tuning, score_act
 from radar.matching.index import MatchIndex
 from radar.models.statistics import MatchPotential, PotentialByDistricts, PotentialByField
 from radar.services import feedback
-from radar.services.access import Principal
+from radar.services.access import Principal, require_analyst
 from radar.services.match_pairs import PairRanking
 from radar.services.matches import field_labels_of, reaches
 from radar.services.statistics import (
@@ -20,7 +20,6 @@ from radar.services.statistics import (
     ActorFilters,
     chosen_positions,
     district_codes,
-    require_analyst,
 )
 
 # How many actors one request scores by default: as many as fit in half a second, at what

@@ -21,14 +21,13 @@ from radar.models.statistics import (
     Network,
     TieCounts,
 )
-from radar.services.access import Principal
+from radar.services.access import Principal, require_analyst
 from radar.services.matches import BoolArray
 from radar.services.statistics import (
     NO_FILTERS,
     ActorFilters,
     chosen_positions,
     district_codes,
-    require_analyst,
 )
 
 Positions = npt.NDArray[np.int64]

@@ -10,10 +10,8 @@ import numpy.typing as npt
 from sqlalchemy import ColumnElement, select
 from sqlmodel import Session, col
 
-from radar.errors import Forbidden
 from radar.matching.engine import MatchEngine
 from radar.matching.index import KINDS, MatchIndex
-from radar.models.account import Role
 from radar.models.actor import Actor, ActorKind
 from radar.models.statistics import (
     ActorDimension,
@@ -23,12 +21,10 @@ from radar.models.statistics import (
     CrossTable,
 )
 from radar.models.topic import Topic
-from radar.services.access import Principal
+from radar.services.access import Principal, require_analyst
 from radar.services.actors import actor_filters
 from radar.services.matches import BoolArray, visible_mask
 from radar.services.statistics_snapshot import Codes, Snapshot, id_text, snapshot
-
-ANALYST_ROLES = frozenset({Role.admin, Role.analyst})
 
 
 @dataclass(frozen=True)
@@ -57,12 +53,6 @@ class ActorFilters:
 
 
 NO_FILTERS = ActorFilters()
-
-
-def require_analyst(principal: Principal) -> None:
-    """Statistics of the whole region are for analysts and admins."""
-    if principal.role not in ANALYST_ROLES:
-        raise Forbidden(f"The role {principal.role or 'anonymous'} may not read statistics")
 
 
 def chosen_positions(

@@ -13,8 +13,8 @@ from radar.models.base import utcnow
 from radar.report.data import ReportFilters, gather_report
 from radar.report.html import MEDIA_TYPE, render_html
 from radar.report.texts import ReportLanguage
+from radar.services.access import require_analyst
 from radar.services.match_potential import SCAN_SECONDS
-from radar.services.statistics import require_analyst
 from radar.services.tuning import current_tuning
 
 router = authenticated_router(prefix="/v1/reports", tags=["reports"])
