@@ -1,6 +1,7 @@
 """NUL characters and invisible names: refused with a 422 naming the value, in request bodies,
 query strings and paths, and nothing is written."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -198,3 +199,22 @@ def test_a_visible_name_is_kept_without_the_blanks_around_it(
 
     assert actor["name"] == stored
     assert group["name"] == stored
+
+
+@pytest.mark.parametrize("blank", ["\f", "\x1c", "\u3000", "\ufeff \t"])
+def test_a_blank_tag_or_external_id_is_refused_as_the_schema_says(
+    client: TestClient, session: Session, blank: str
+) -> None:
+    before = _counts(session)
+    for body, field in (
+        (idea_body(tags=["Wasserstoff", blank]), "tags.1"),
+        (actor_body(external_id=blank), "external_id"),
+    ):
+        path = "/v1/ideas" if "title" in body else "/v1/actors"
+        response = client.post(path, json=body)
+
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+    assert _counts(session) == before
+    pattern = client.get("/openapi.json").json()["components"]["schemas"]["IdeaCreate"]
+    assert re.search(pattern["properties"]["tags"]["items"]["pattern"], blank) is None

@@ -36,8 +36,17 @@ MAX_TOPICS = 30
 MAX_TAGS = 50
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A tag or external id is stripped of the spaces around it, so it must hold something else:
+# a character that is no space nor separator. Spelt out, since `\S` means three things in the
+# three engines that read it (ECMA-262 for the schema's readers, Python's `re`, Rust's
+# `regex` in pydantic): every space any of them knows, and the file separators \x1c-\x1f.
+NOT_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=NOT_BLANK)
+]
+ExternalId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK)
+]
 
 NUL = "\x00"
 NUL_MESSAGE = "must not contain the NUL character (U+0000)"
