@@ -106,6 +106,21 @@ def test_what_actors_wrote_is_escaped(
     assert "&lt;b&gt;Fett&lt;/b&gt; &amp; Co" in page  # the tables', and the charts' text
 
 
+def test_characters_the_font_lacks_are_drawn_without_a_warning(
+    client: TestClient, engine: Engine, session: Session, settings: Settings
+) -> None:
+    # The suite turns warnings into errors: matplotlib's "Glyph … missing" would fail here.
+    build_region(client, engine)
+    create_actor(client, name="東京 Präzision GmbH", district="東京\x06")
+
+    data = gather(session, settings)
+    page = render_html(data)
+    document = render_pdf(data)
+
+    assert "東京" in page
+    assert document.startswith(b"%PDF")
+
+
 @pytest.mark.parametrize("lang", list(ReportLanguage))
 def test_an_empty_report_says_so(
     engine: Engine, session: Session, settings: Settings, lang: ReportLanguage

@@ -6,7 +6,10 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Callable
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
@@ -355,6 +358,20 @@ CHARTS: tuple[Chart, ...] = (
         map_table,
     ),
 )
+
+
+_DRAWING = threading.Lock()
+
+
+@contextmanager
+def drawing() -> Iterator[None]:
+    """Draw one report at a time (matplotlib's text layout shares state between figures), and
+    without the warning of a character the bundled font lacks (an actor's name in Chinese, a
+    control character in a district): the SVG keeps the text for the browser's fonts to draw,
+    the PDF shows a box, and there is nothing to warn a server's log about."""
+    with _DRAWING, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Glyph \d+ .*missing from", UserWarning)
+        yield
 
 
 def web_figure() -> Figure:

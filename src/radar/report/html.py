@@ -6,7 +6,7 @@ from html import escape
 
 from radar import __version__
 from radar.models.match import MatchedActor, MatchedPair
-from radar.report.charts import CHARTS, Chart, Table, svg_markup, web_figure
+from radar.report.charts import CHARTS, Chart, Table, drawing, svg_markup, web_figure
 from radar.report.data import TOP_PAIRS, OnStep, ReportData
 from radar.report.texts import Texts
 
@@ -56,7 +56,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 def render_html(data: ReportData, *, on_step: OnStep | None = None) -> str:
     """The whole report in the data's language; `on_step` hears "charts" and "document"."""
     t = Texts(data.lang)
-    charts = [_chart_section(chart, data, t) for chart in CHARTS]
+    with drawing():
+        charts = [_chart_section(chart, data, t) for chart in CHARTS]
     if on_step is not None:
         on_step("charts")
     title = t.get("title")

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from radar import __version__
-from radar.report.charts import CHARTS, Chart
+from radar.report.charts import CHARTS, Chart, drawing
 from radar.report.data import TOP_PAIRS, OnStep, ReportData
 from radar.report.html import filter_lines, key_figures, kind_rows, reason_texts
 from radar.report.texts import Texts
@@ -34,7 +34,7 @@ def render_pdf(data: ReportData, *, on_step: OnStep | None = None) -> bytes:
         "Creator": f"Radar {__version__}",
         "CreationDate": None,  # the same report, the same bytes
     }
-    with PdfPages(buffer, metadata=metadata) as pdf:
+    with drawing(), PdfPages(buffer, metadata=metadata) as pdf:
         pdf.savefig(_overview_page(data, t))
         for chart in CHARTS:
             pdf.savefig(_chart_page(chart, data, t))
