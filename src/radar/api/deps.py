@@ -109,26 +109,31 @@ async def get_expected_version(
     """The versions the client's If-Match accepts; None when the write is unconditional (no
     If-Match, or `*`: any current version). Strong comparison (RFC 9110 §8.8.3.2): `W/"2"`
     matches nothing, nor does a tag that is not one of our versions."""
-    if if_match is None:
+    tags = _entity_tags(request, "If-Match", if_match)
+    if tags is None:
         return None
-    # Several If-Match fields form one list (RFC 9110 §5.3).
-    value = ", ".join(request.headers.getlist("if-match")) or if_match
+    return frozenset(
+        int(opaque) for weak, opaque in tags if not weak and _VERSION.fullmatch(opaque)
+    )
+
+
+def _entity_tags(request: Request, header: str, value: str | None) -> list[tuple[str, str]] | None:
+    """The (weak marker, opaque tag) pairs of an `If-Match` or `If-None-Match` header, all its
+    fields read as one list (RFC 9110 §5.3); None when absent or `*`; 422 naming the header
+    when it is not that syntax."""
+    if value is None:
+        return None
+    value = ", ".join(request.headers.getlist(header)) or value
     if _IF_MATCH.fullmatch(value) is None:
         raise InvalidInput(
             [
                 FieldError(
-                    loc=("header", "If-Match"),
+                    loc=("header", header),
                     message='expected `*` or entity tags from a previous read, like "3"',
                 )
             ]
         )
-    if value == "*":
-        return None
-    return frozenset(
-        int(opaque)
-        for weak, opaque in _TAG.findall(value)
-        if not weak and _VERSION.fullmatch(opaque)
-    )
+    return None if value == "*" else _TAG.findall(value)
 
 
 ExpectedVersionDep = Annotated[ExpectedVersion, Depends(get_expected_version)]
@@ -167,25 +172,10 @@ async def get_cached_versions(
 ) -> CachedVersions:
     """What the client's If-None-Match holds; 422 naming the header when it is not a list of
     entity tags (the same syntax as If-Match)."""
-    if if_none_match is None:
-        return CachedVersions()
-    value = ", ".join(request.headers.getlist("if-none-match")) or if_none_match
-    if _IF_MATCH.fullmatch(value) is None:
-        raise InvalidInput(
-            [
-                FieldError(
-                    loc=("header", "If-None-Match"),
-                    message='expected `*` or entity tags from a previous read, like "3"',
-                )
-            ]
-        )
-    if value == "*":
-        return CachedVersions(any=True)
-    return CachedVersions(
-        frozenset(
-            int(opaque) for _weak, opaque in _TAG.findall(value) if _VERSION.fullmatch(opaque)
-        )
-    )
+    tags = _entity_tags(request, "If-None-Match", if_none_match)
+    if tags is None:
+        return CachedVersions(any=if_none_match is not None)
+    return CachedVersions(frozenset(int(tag) for _weak, tag in tags if _VERSION.fullmatch(tag)))
 
 
 CachedVersionsDep = Annotated[CachedVersions, Depends(get_cached_versions)]

@@ -79,18 +79,12 @@ def _give_history(
     for idea in session.execute(
         select(Idea).where(col(Idea.external_id).in_(external_ids))
     ).scalars():
-        people = session.execute(
-            select(IdeaParticipant).where(col(IdeaParticipant.idea_id) == idea.id)
-        ).scalars()
-        _date(idea, list(people), joined, now, first=idea.owner_id)
+        _date(idea, idea.participants, joined, now, first=idea.owner_id)
     names = [record["name"] for record in data["groups"]]
     for group in session.execute(
         select(WorkingGroup).where(col(WorkingGroup.name).in_(names))
     ).scalars():
-        members = session.execute(
-            select(GroupMember).where(col(GroupMember.group_id) == group.id)
-        ).scalars()
-        _date(group, list(members), joined, now, first=None)
+        _date(group, group.members, joined, now, first=None)
     session.flush()
 
 

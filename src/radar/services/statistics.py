@@ -24,7 +24,7 @@ from radar.models.topic import Topic
 from radar.services.access import Principal, require_analyst
 from radar.services.actors import actor_filters
 from radar.services.matches import BoolArray, visible_mask
-from radar.services.statistics_snapshot import Codes, Snapshot, id_text, snapshot
+from radar.services.statistics_snapshot import Codes, Snapshot, id_text, snapshot, text_positions
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def chosen_positions(
     (`visible_mask`, the actor list's rule on the index) that match every filter."""
     chosen = visible_mask(index, principal)
     if filters.given:
-        position = snapshot(session, index).position
+        position = text_positions(session, index)  # not the whole snapshot
         found = session.execute(select(id_text(Actor.id)).where(*filters.conditions(session)))
         wanted = np.zeros(index.size, dtype=bool)
         wanted[[p for key in found.scalars() if (p := position.get(key)) is not None]] = True

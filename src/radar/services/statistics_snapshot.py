@@ -171,10 +171,16 @@ def _read(session: Session, index: MatchIndex) -> Snapshot:
 def text_positions(session: Session, index: MatchIndex) -> dict[str, int]:
     """The index's positions by actor id as `id_text` spells it in this database (PostgreSQL:
     the dashed form; SQLite, which stores a UUID as 32 hex digits: those), without parsing
-    100,000 ids back into UUIDs."""
-    if session.get_bind().dialect.name == "postgresql":
-        return {str(key): p for key, p in index.position.items()}
-    return {key.hex: p for key, p in index.position.items()}
+    100,000 ids back into UUIDs; made once per version of the index."""
+    found = index.derived.get(_POSITIONS)
+    if not isinstance(found, dict):
+        spell = str if session.get_bind().dialect.name == "postgresql" else (lambda key: key.hex)
+        found = {spell(key): p for key, p in index.position.items()}
+        index.derived[_POSITIONS] = found
+    return found
+
+
+_POSITIONS = "statistics_text_positions"
 
 
 def _rows(session: Session) -> Callable[[Any], list[tuple[Any, ...]]]:
